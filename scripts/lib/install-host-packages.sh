@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Parkway's build and tests need (idempotent, fast when present):
+# the arm64 emulator for the test host, the cross toolchain Native AOT links with, cpio for
+# initramfs images, acpica-tools (iasl) for ACPI checks and the device-tree compiler for inspection.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+PACKAGES=(qemu-system-arm qemu-utils clang llvm lld gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+          libc6-dev-arm64-cross cpio acpica-tools device-tree-compiler zstd)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  log "adding the arm64 package architecture (for apt-get download of arm64 kernels and busybox)"
+  as_root dpkg --add-architecture arm64
+  rm -f "$PARKWAY_CACHE/.apt-updated"
+fi
+
+if [ ${#missing[@]} -gt 0 ] || [ ! -f "$PARKWAY_CACHE/.apt-updated" ]; then
+  log "apt-get update"
+  as_root apt-get update -qq
+  touch "$PARKWAY_CACHE/.apt-updated"
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,10 @@
+namespace Parkway;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        Console.WriteLine("parkway " + string.Join(' ', args));
+        return 0;
+    }
+}
