@@ -1,0 +1,63 @@
+using System.Runtime.CompilerServices;
+using Parkway.Interop;
+
+namespace Parkway.Kvm;
+
+/// <summary>
+/// A view of one vCPU's shared <c>struct kvm_run</c> page. Exit data is read and written in place
+/// (no copies, no allocation on the exit path). Offsets are those of include/uapi/linux/kvm.h.
+/// Valid only while the owning <see cref="KvmVcpu"/> is alive.
+/// </summary>
+public readonly unsafe struct KvmRun
+{
+    private const int ImmediateExitOffset = 1;
+    private const int ExitReasonOffset = 8;
+    private const int ExitUnionOffset = 32;
+
+    private readonly byte* _page;
+
+    internal KvmRun(byte* page) => _page = page;
+
+    /// <summary>Why KVM_RUN returned.</summary>
+    public KvmExitReason ExitReason => (KvmExitReason)Volatile.Read(ref *(uint*)(_page + ExitReasonOffset));
+
+    /// <summary>
+    /// kvm_run.immediate_exit: when 1, KVM_RUN returns EINTR at once. Set by another thread to kick
+    /// this vCPU (paired with a signal for a vCPU already inside KVM_RUN).
+    /// </summary>
+    public bool ImmediateExit
+    {
+        get => Volatile.Read(ref _page[ImmediateExitOffset]) != 0;
+        set => Volatile.Write(ref _page[ImmediateExitOffset], value ? (byte)1 : (byte)0);
+    }
+
+    /// <summary>MMIO exit: guest physical address of the access.</summary>
+    public ulong MmioPhysAddr => *(ulong*)(_page + ExitUnionOffset);
+
+    /// <summary>MMIO exit: access size in bytes (1, 2, 4 or 8).</summary>
+    public uint MmioLength => *(uint*)(_page + ExitUnionOffset + 16);
+
+    /// <summary>MMIO exit: true for a guest store.</summary>
+    public bool MmioIsWrite => _page[ExitUnionOffset + 20] != 0;
+
+    /// <summary>MMIO exit: the data bytes (written by the guest, or to be filled for a load).</summary>
+    public Span<byte> MmioData => new(_page + ExitUnionOffset + 8, (int)Math.Min(MmioLength, 8u));
+
+    /// <summary>System event exit: its type.</summary>
+    public KvmSystemEventType SystemEventType => (KvmSystemEventType)(*(uint*)(_page + ExitUnionOffset));
+
+    /// <summary>Hypercall exit: the SMCCC function id (arm64) or hypercall number.</summary>
+    public ulong HypercallNumber => *(ulong*)(_page + ExitUnionOffset);
+
+    /// <summary>Hypercall exit flags (arm64: bit 0 = SMC rather than HVC).</summary>
+    public ulong HypercallFlags => *(ulong*)(_page + ExitUnionOffset + 64);
+
+    /// <summary>FAIL_ENTRY exit: hardware_entry_failure_reason.</summary>
+    public ulong FailEntryReason => *(ulong*)(_page + ExitUnionOffset);
+
+    /// <summary>INTERNAL_ERROR exit: suberror.</summary>
+    public uint InternalErrorSuberror => *(uint*)(_page + ExitUnionOffset);
+
+    /// <summary>Raw exit union word, for diagnostics of unexpected exits.</summary>
+    public ulong ExitWord(int index) => Unsafe.ReadUnaligned<ulong>(_page + ExitUnionOffset + (8 * index));
+}

@@ -1,0 +1,98 @@
+using Parkway.Interop;
+
+namespace Parkway.Kvm;
+
+/// <summary>
+/// Owns a VM descriptor: memory slots, vCPU and device creation, interrupt lines and VM-scoped
+/// device attributes (the arm64 SMCCC filter). No policy lives here.
+/// </summary>
+public sealed class KvmVm : IDisposable
+{
+    private readonly SafeFdHandle _fd;
+    private readonly int _vcpuMmapSize;
+
+    internal KvmVm(SafeFdHandle fd, int vcpuMmapSize)
+    {
+        _fd = fd;
+        _vcpuMmapSize = vcpuMmapSize;
+    }
+
+    /// <summary>KVM_SET_USER_MEMORY_REGION: maps host memory at a guest physical range.</summary>
+    public void SetUserMemoryRegion(uint slot, ulong guestPhysicalAddress, ulong size, nint hostAddress)
+    {
+        var region = new KvmUserspaceMemoryRegion
+        {
+            Slot = slot,
+            GuestPhysAddr = guestPhysicalAddress,
+            MemorySize = size,
+            UserspaceAddr = (ulong)hostAddress,
+        };
+        KvmIoctl.Invoke(_fd, KvmIoctls.SetUserMemoryRegion, ref region, "KVM_SET_USER_MEMORY_REGION");
+    }
+
+    /// <summary>
+    /// KVM_CREATE_VCPU and the mapping of its kvm_run page. On arm64 this fails with EBUSY once the
+    /// vGIC is initialised: every possible vCPU must be created first.
+    /// </summary>
+    public KvmVcpu CreateVcpu(int id)
+    {
+        int fd = KvmIoctl.Invoke(_fd, KvmIoctls.CreateVcpu, id, "KVM_CREATE_VCPU");
+        var handle = new SafeFdHandle(fd);
+        try
+        {
+            return new KvmVcpu(id, handle, _vcpuMmapSize);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>KVM_CREATE_DEVICE; with <paramref name="testOnly"/> only probes support (returns null).</summary>
+    public KvmDevice? CreateDevice(uint type, bool testOnly = false)
+    {
+        var request = new KvmCreateDevice { Type = type, Flags = testOnly ? 1u : 0u };
+        KvmIoctl.Invoke(_fd, KvmIoctls.CreateDevice, ref request, "KVM_CREATE_DEVICE");
+        return testOnly ? null : new KvmDevice(new SafeFdHandle((int)request.Fd));
+    }
+
+    /// <summary>True when KVM_CREATE_DEVICE would succeed for <paramref name="type"/>.</summary>
+    public bool SupportsDevice(uint type)
+    {
+        try
+        {
+            CreateDevice(type, testOnly: true);
+            return true;
+        }
+        catch (KvmException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>KVM_ARM_PREFERRED_TARGET: the vCPU target the host recommends.</summary>
+    public KvmVcpuInit ArmPreferredTarget()
+    {
+        var init = default(KvmVcpuInit);
+        KvmIoctl.Invoke(_fd, KvmIoctls.ArmPreferredTarget, ref init, "KVM_ARM_PREFERRED_TARGET");
+        return init;
+    }
+
+    /// <summary>KVM_IRQ_LINE: raises or lowers an interrupt line (arm64 encoding in <paramref name="irq"/>).</summary>
+    public void SetIrqLine(uint irq, bool level)
+    {
+        var request = new KvmIrqLevel { Irq = irq, Level = level ? 1u : 0u };
+        KvmIoctl.Invoke(_fd, KvmIoctls.IrqLine, ref request, "KVM_IRQ_LINE");
+    }
+
+    /// <summary>KVM_HAS_DEVICE_ATTR on the VM fd.</summary>
+    public bool HasAttribute(uint group, ulong attribute) => KvmDevice.HasAttribute(_fd, group, attribute);
+
+    /// <summary>KVM_SET_DEVICE_ATTR on the VM fd with an unmanaged payload.</summary>
+    public void SetAttribute<T>(uint group, ulong attribute, ref T value, string name)
+        where T : unmanaged => KvmDevice.SetAttribute(_fd, group, attribute, ref value, name);
+
+    /// <inheritdoc />
+    public void Dispose() => _fd.Dispose();
+}
