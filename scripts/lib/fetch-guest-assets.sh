@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Fetches the Debian arm64 binaries the arm64 test host and its guests boot:
+#   $PARKWAY_CACHE/kernels/6.12/Image   bookworm-backports kernel (test host + guest; ACPI CPU hotplug)
+#   $PARKWAY_CACHE/kernels/6.1/Image    bookworm kernel (an older test host, no KVM SMCCC filter)
+#   $PARKWAY_CACHE/kernels/<series>/modules/evdev.ko   the event device driver (a module in Debian),
+#                                       which the guest needs to see the ACPI power button
+#   $PARKWAY_CACHE/busybox/busybox      static arm64 busybox (both initramfs images)
+# Each kernels/<series>/package file records the Debian package the Image came from.
+#
+# The machine's apt configuration is never touched: every apt call gets a private sources list,
+# lists directory and cache under $PARKWAY_CACHE/apt/<suite>, with arm64 as the only architecture.
+# Package names are resolved through the `linux-image-arm64` metapackage, so no version is written
+# down here. A no-op (no apt call at all) when every file is already there; pass --refresh to
+# re-resolve the newest packages (runs `apt-get update` on the private lists).
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+REFRESH=0
+[ "${1:-}" = "--refresh" ] && REFRESH=1
+
+KERNELS_DIR="$PARKWAY_CACHE/kernels"
+BUSYBOX="$PARKWAY_CACHE/busybox/busybox"
+
+# Modules the guest initramfs carries, relative to /lib/modules/<version>/kernel.
+GUEST_MODULES=(drivers/input/evdev.ko)
+
+kernel_complete() {
+  [ -s "$KERNELS_DIR/$1/Image" ] || return 1
+  local m
+  for m in "${GUEST_MODULES[@]}"; do [ -s "$KERNELS_DIR/$1/modules/$(basename "$m")" ] || return 1; done
+}
+
+if [ "$REFRESH" = 0 ] && kernel_complete 6.12 && kernel_complete 6.1 && [ -x "$BUSYBOX" ]; then
+  exit 0
+fi
+
+# The Debian mirror the machine already uses (the only archive reachable from CI).
+debian_mirror() {
+  local uri=""
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    uri="$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' \
+           /etc/apt/sources.list.d/debian.sources)"
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' \
+           /etc/apt/sources.list)"
+  fi
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+# Runs an apt tool ($1) against the private state of one suite ($2).
+private_apt() {
+  local tool="$1" suite="$2"; shift 2
+  local dir="$PARKWAY_CACHE/apt/$suite"
+  "$tool" -q \
+    -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
+    -o Dir::State::Lists="$dir/lists" -o Dir::State::Status=/dev/null \
+    -o Dir::Cache="$dir/cache" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+    -o APT::Architecture=arm64 -o APT::Architectures=arm64 -o APT::Sandbox::User=root \
+    "$@"
+}
+
+# Prepares the private apt state of a suite and refreshes its package lists when they are missing
+# (or on --refresh).
+prepare_suite() {
+  local suite="$1" dir="$PARKWAY_CACHE/apt/$1"
+  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  local signed=""
+  [ -f "$keyring" ] && signed=" signed-by=$keyring"
+  echo "deb [arch=arm64$signed] $(debian_mirror) $suite main" > "$dir/sources.list"
+  if [ "$REFRESH" = 1 ] || [ ! -f "$dir/lists/.updated" ]; then
+    log "apt-get update (private lists for $suite, arm64)"
+    private_apt apt-get "$suite" update >/dev/null
+    touch "$dir/lists/.updated"
+  fi
+}
+
+# Downloads package $2 from suite $1 into directory $3 (retrying once after a list update, for
+# when the archive has moved on since our lists were fetched) and prints the .deb path.
+download_deb() {
+  local suite="$1" package="$2" dest="$3"
+  mkdir -p "$dest"
+  if ! (cd "$dest" && private_apt apt-get "$suite" download "$package" >/dev/null 2>&1); then
+    log "download of $package failed; refreshing the $suite lists and retrying"
+    private_apt apt-get "$suite" update >/dev/null
+    (cd "$dest" && private_apt apt-get "$suite" download "$package" >/dev/null)
+  fi
+  ls -t "$dest"/*.deb | head -n 1
+}
+
+# The versioned kernel image package the linux-image-arm64 metapackage of a suite points at.
+kernel_package() {
+  private_apt apt-cache "$1" depends linux-image-arm64 \
+    | awk '/Depends: linux-image-[0-9]/ { sub(/:arm64$/, "", $2); print $2; exit }'
+}
+
+# Fetches the kernel of suite $1 into kernels/$2/Image.
+fetch_kernel() {
+  local suite="$1" series="$2" out="$KERNELS_DIR/$2"
+  if [ "$REFRESH" = 0 ] && kernel_complete "$series"; then return; fi
+  prepare_suite "$suite"
+  local package
+  package="$(kernel_package "$suite")"
+  [ -n "$package" ] || die "could not resolve linux-image-arm64 in $suite"
+  case "$package" in
+    linux-image-"$series".*) ;;
+    *) die "$suite's linux-image-arm64 is $package, not a $series kernel" ;;
+  esac
+  if kernel_complete "$series" && [ "$(cat "$out/package" 2>/dev/null)" = "$package" ]; then return; fi
+  log "fetching $package ($suite)"
+  local work="$PARKWAY_CACHE/tmp/kernel-$series"
+  rm -rf "$work"; mkdir -p "$work/x"
+  local deb
+  deb="$(download_deb "$suite" "$package" "$work")"
+  dpkg -x "$deb" "$work/x"
+  local vmlinuz
+  vmlinuz="$(ls "$work"/x/boot/vmlinuz-* | head -n 1)"
+  # Debian's arm64 vmlinuz is the plain Image: "ARM\x64" magic at offset 56.
+  [ "$(dd if="$vmlinuz" bs=1 skip=56 count=4 2>/dev/null)" = $'ARM\x64' ] \
+    || die "$vmlinuz is not a plain arm64 Image"
+  mkdir -p "$out"
+  cp "$vmlinuz" "$out/Image.tmp" && mv "$out/Image.tmp" "$out/Image"
+  cp "$(ls "$work"/x/boot/config-* | head -n 1)" "$out/config"
+  rm -rf "$out/modules"; mkdir -p "$out/modules"
+  local m found
+  for m in "${GUEST_MODULES[@]}"; do
+    found="$(ls "$work"/x/lib/modules/*/kernel/"$m"* 2>/dev/null | head -n 1)"
+    [ -n "$found" ] || die "$package has no $m"
+    case "$found" in
+      *.xz) xz -dc "$found" ;;
+      *.zst) zstd -dcq "$found" ;;
+      *.gz) gzip -dc "$found" ;;
+      *) cat "$found" ;;
+    esac > "$out/modules/$(basename "$m")"
+  done
+  echo "$package" > "$out/package"
+  rm -rf "$work"
+}
+
+fetch_busybox() {
+  if [ "$REFRESH" = 0 ] && [ -x "$BUSYBOX" ]; then return; fi
+  prepare_suite bookworm
+  log "fetching busybox-static (bookworm)"
+  local work="$PARKWAY_CACHE/tmp/busybox"
+  rm -rf "$work"; mkdir -p "$work/x"
+  local deb
+  deb="$(download_deb bookworm busybox-static "$work")"
+  dpkg -x "$deb" "$work/x"
+  file -b "$work/x/bin/busybox" 2>/dev/null | grep -q 'ARM aarch64' \
+    || [ "$(od -An -tx1 -j18 -N2 "$work/x/bin/busybox" | tr -d ' ')" = "b700" ] \
+    || die "busybox-static did not contain an aarch64 binary"
+  mkdir -p "$(dirname "$BUSYBOX")"
+  cp "$work/x/bin/busybox" "$BUSYBOX.tmp" && chmod 755 "$BUSYBOX.tmp" && mv "$BUSYBOX.tmp" "$BUSYBOX"
+  basename "$deb" > "$(dirname "$BUSYBOX")/package"
+  rm -rf "$work"
+}
+
+fetch_kernel bookworm-backports 6.12
+fetch_kernel bookworm 6.1
+fetch_busybox
