@@ -65,11 +65,7 @@ public static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "sigtimedwait", SetLastError = true)]
     public static partial int Sigtimedwait(SigSet* set, nint info, Timespec* timeout);
 
-    [LibraryImport(Library, EntryPoint = "sigemptyset")]
-    public static partial int Sigemptyset(SigSet* set);
 
-    [LibraryImport(Library, EntryPoint = "sigaddset")]
-    public static partial int Sigaddset(SigSet* set, int signal);
 }
 
 /// <summary>glibc's sigset_t (1024 bits). The kernel only reads the first 8 bytes.</summary>

@@ -1,0 +1,56 @@
+using Parkway.Machine.Config;
+
+namespace Parkway.Machine.Arm64;
+
+/// <summary>
+/// Where the kernel, initrd and boot data (FDT, and with ACPI the EFI and ACPI tables) go in guest
+/// RAM. The kernel sits at RAM base + text_offset (RAM base is 2 MiB aligned, as booting.rst
+/// requires); boot data takes the last 2 MiB of RAM; the initrd lies just below it.
+/// </summary>
+public sealed record Arm64BootLayout(
+    ulong KernelAddress,
+    ulong KernelEnd,
+    ulong InitrdAddress,
+    ulong InitrdSize,
+    ulong BootDataAddress)
+{
+    /// <summary>Bytes reserved at the top of RAM for boot data.</summary>
+    public const ulong BootDataSize = 2UL << 20;
+
+    /// <summary>Room for the FDT at the start of the boot data (booting.rst caps a DTB at 2 MiB).</summary>
+    public const ulong FdtMaxSize = 1UL << 20;
+
+    /// <summary>Smallest RAM Parkway accepts, whatever the kernel's size.</summary>
+    public const ulong MinimumRam = 64UL << 20;
+
+    /// <summary>Guest physical address of the FDT.</summary>
+    public ulong FdtAddress => BootDataAddress;
+
+    /// <summary>Where firmware tables (EFI handoff, ACPI) start, after the FDT.</summary>
+    public ulong FirmwareTablesAddress => BootDataAddress + FdtMaxSize;
+
+    /// <summary>Room for firmware tables.</summary>
+    public static ulong FirmwareTablesSize => BootDataSize - FdtMaxSize;
+
+    /// <summary>Computes the layout, or explains why the kernel and initrd do not fit.</summary>
+    public static Arm64BootLayout Compute(Arm64Image kernel, ulong initrdSize, ulong ramBase, ulong ramSize)
+    {
+        ulong kernelAddress = ramBase + kernel.TextOffset;
+        ulong kernelEnd = AlignUp(kernelAddress + kernel.EffectiveSize, 4096);
+        ulong ramEnd = ramBase + ramSize;
+        ulong bootData = ramEnd - BootDataSize;
+        ulong initrdAddress = AlignDown(bootData - initrdSize, 4096);
+        ulong needed = kernelEnd - ramBase + AlignUp(initrdSize, 4096) + BootDataSize;
+        if (ramSize < MinimumRam || bootData < initrdSize || initrdAddress < kernelEnd)
+        {
+            throw new ConfigurationException(
+                $"--memory {SizeParser.Format(ramSize)} is too small: the kernel needs {SizeParser.Format(kernelEnd - ramBase)}, the initrd {SizeParser.Format(initrdSize)} and boot data {SizeParser.Format(BootDataSize)} (use at least {SizeParser.Format(Math.Max(MinimumRam, AlignUp(needed + (16UL << 20), 1UL << 20)))})");
+        }
+
+        return new Arm64BootLayout(kernelAddress, kernelEnd, initrdSize == 0 ? 0 : initrdAddress, initrdSize, bootData);
+    }
+
+    private static ulong AlignUp(ulong value, ulong alignment) => (value + alignment - 1) & ~(alignment - 1);
+
+    private static ulong AlignDown(ulong value, ulong alignment) => value & ~(alignment - 1);
+}

@@ -1,0 +1,70 @@
+using Parkway.Interop;
+using Parkway.Kvm;
+using Parkway.Machine.Cpu;
+
+namespace Parkway.Machine.Arm64;
+
+/// <summary>
+/// Creates arm64 vCPUs from one init template: KVM_ARM_PREFERRED_TARGET is asked once per VM,
+/// every vCPU gets PSCI 0.2, and all but the first start powered off (the guest starts them with
+/// PSCI CPU_ON). Apart from KVM_ARM_VCPU_INIT only MPIDR_EL1 is read: three ioctls per possible
+/// vCPU, nothing more until a CPU is plugged.
+/// </summary>
+public sealed class Arm64VcpuArchitecture : IVcpuArchitecture
+{
+    private const int FeaturePowerOff = 0;
+    private const int FeaturePsci02 = 2;
+
+    private readonly KvmVcpuInit _template;
+
+    /// <summary>Computes the template from the VM's preferred target.</summary>
+    public Arm64VcpuArchitecture(KvmVm vm)
+    {
+        _template = vm.ArmPreferredTarget();
+        unsafe
+        {
+            // SAFETY: Features is a fixed buffer of 7 words inside the local struct.
+            for (int i = 0; i < 7; i++)
+            {
+                _template.Features[i] = 0;
+            }
+
+            _template.Features[0] = 1u << FeaturePsci02;
+        }
+    }
+
+    /// <summary>The init structure for a vCPU that starts powered off or on.</summary>
+    public KvmVcpuInit InitFor(bool startsRunning)
+    {
+        KvmVcpuInit init = _template;
+        if (!startsRunning)
+        {
+            unsafe
+            {
+                // SAFETY: word 0 of the fixed feature buffer of a local copy.
+                init.Features[0] |= 1u << FeaturePowerOff;
+            }
+        }
+
+        return init;
+    }
+
+    /// <inheritdoc />
+    public KvmVcpu CreateVcpu(KvmVm vm, int id, bool startsRunning)
+    {
+        KvmVcpu vcpu = vm.CreateVcpu(id);
+        try
+        {
+            vcpu.ArmInit(InitFor(startsRunning));
+            return vcpu;
+        }
+        catch
+        {
+            vcpu.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public ulong ReadArchId(KvmVcpu vcpu) => vcpu.GetRegister(Arm64Registers.MpidrEl1);
+}

@@ -1,0 +1,236 @@
+using Microsoft.Extensions.Logging;
+using Parkway.Kvm;
+using Parkway.Machine.Config;
+using Parkway.Machine.Cpu;
+using Parkway.Machine.Devices;
+using Parkway.Machine.Memory;
+
+namespace Parkway.Machine.Arm64;
+
+/// <summary>
+/// The arm64 virt machine: builds the VM in the order KVM and the GICv3 demand (every possible vCPU,
+/// then the vGIC sized for all of them, then CTRL_INIT), loads the guest, and runs it until it
+/// powers off. Owns every kernel object of the VM; disposing releases them in reverse order.
+/// </summary>
+public sealed partial class Arm64VirtMachine : IDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+    private readonly ILogger _logger;
+    private Pl011Uart? _uart;
+
+    private Arm64VirtMachine(VmConfig config, ILogger logger)
+    {
+        Config = config;
+        _logger = logger;
+    }
+
+    /// <summary>The configuration the machine was built from.</summary>
+    public VmConfig Config { get; }
+
+    /// <summary>The CPU slots.</summary>
+    public CpuManager Cpus { get; private set; } = null!;
+
+    /// <summary>The interrupt controller.</summary>
+    public VgicV3 Gic { get; private set; } = null!;
+
+    /// <summary>The VM.</summary>
+    public KvmVm Vm { get; private set; } = null!;
+
+    /// <summary>Guest RAM.</summary>
+    public GuestMemory Memory { get; private set; } = null!;
+
+    /// <summary>Guest MMIO devices.</summary>
+    public MmioBus Bus { get; } = new();
+
+    /// <summary>When and why the machine ends.</summary>
+    public MachineLifetime Lifetime { get; } = new();
+
+    /// <summary>Exit statistics.</summary>
+    public ExitCounters Counters { get; } = new();
+
+    /// <summary>Where the boot pieces were placed.</summary>
+    public Arm64BootLayout? Layout { get; private set; }
+
+    /// <summary>
+    /// Builds the machine without a guest: VM, every vCPU, the vGIC. Used by <see cref="Build"/>
+    /// and by diagnostics that inspect the CPU slots.
+    /// </summary>
+    public static Arm64VirtMachine BuildCore(VmConfig config, ILogger logger)
+    {
+        var machine = new Arm64VirtMachine(config, logger);
+        try
+        {
+            machine.CreateVmAndCpus();
+            return machine;
+        }
+        catch
+        {
+            machine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Validates the configuration, builds the machine and loads the guest.</summary>
+    public static Arm64VirtMachine Build(VmConfig config, ILogger logger)
+    {
+        // Everything the user can get wrong is checked before KVM is touched.
+        Arm64Image kernel = Arm64Image.ReadFile(config.KernelPath);
+        ulong initrdSize = InitrdSize(config.InitramfsPath);
+        Arm64BootLayout layout = Arm64BootLayout.Compute(kernel, initrdSize, VirtMemoryMap.RamBase, config.MemoryBytes);
+        if (VirtMemoryMap.RamBase + config.MemoryBytes > VirtMemoryMap.RamLimit)
+        {
+            throw new ConfigurationException($"--memory {SizeParser.Format(config.MemoryBytes)} is too large for the arm64 virt memory map (at most {SizeParser.Format(VirtMemoryMap.RamLimit - VirtMemoryMap.RamBase)})");
+        }
+
+        Arm64VirtMachine machine = BuildCore(config, logger);
+        try
+        {
+            machine.Layout = layout;
+            machine.AttachDevices();
+            machine.LoadGuest(layout);
+            return machine;
+        }
+        catch
+        {
+            machine.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the boot CPUs and blocks until the guest powers off or the machine fails.</summary>
+    public MachineExit Run()
+    {
+        var handler = new Arm64ExitHandler(Bus, Lifetime, Counters, _logger);
+        Cpus.StartBootCpus(handler, (slot, error) =>
+        {
+            Log.VcpuFailed(_logger, slot.Index, error.Message);
+            Lifetime.RequestExit(1, $"vCPU {slot.Index} failed: {error.Message}");
+        });
+        MachineExit exit = Lifetime.WaitForExit();
+        Cpus.StopAll();
+        _uart?.Flush();
+        Log.Stopped(_logger, exit.Reason, Counters);
+        return exit;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        for (int i = _owned.Count - 1; i >= 0; i--)
+        {
+            _owned[i].Dispose();
+        }
+
+        _owned.Clear();
+    }
+
+    private static ulong InitrdSize(string? path)
+    {
+        if (path is null)
+        {
+            return 0;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ConfigurationException($"--initramfs: file not found: {path}");
+        }
+
+        return (ulong)new FileInfo(path).Length;
+    }
+
+    private T Own<T>(T resource)
+        where T : IDisposable
+    {
+        _owned.Add(resource);
+        return resource;
+    }
+
+    private void CreateVmAndCpus()
+    {
+        KvmSystem kvm = Own(KvmSystem.Open());
+        Arm64HostChecks.CheckSystem(kvm, Config.Cpus);
+        Vm = Own(kvm.CreateVm());
+        Arm64HostChecks.CheckVm(Vm);
+
+        Memory = Own(new GuestMemory(VirtMemoryMap.RamBase, Config.MemoryBytes));
+        Vm.SetUserMemoryRegion(0, Memory.BaseAddress, Memory.Size, Memory.HostAddress);
+
+        // The order is the point of Parkway: all possible vCPUs first, then the vGIC for all of them.
+        Cpus = Own(CpuManager.CreateAll(Vm, Config.Cpus, new Arm64VcpuArchitecture(Vm), _logger));
+        Gic = Own(VgicV3.Create(Vm, VirtMemoryMap.RedistributorRegions(Config.Cpus.Max), 32 + VirtMemoryMap.SpiCount));
+        Gic.Initialize();
+    }
+
+    private void AttachDevices()
+    {
+        Stream? serial = Config.Serial.Mode switch
+        {
+            SerialMode.Stdio => Console.OpenStandardOutput(),
+            SerialMode.File => OpenSerialFile(Config.Serial.Path!),
+            _ => null,
+        };
+        if (serial is not null)
+        {
+            Own(serial);
+        }
+
+        _uart = Own(new Pl011Uart(serial, new SpiLine(Vm, VirtMemoryMap.UartSpi)));
+        Bus.Register(VirtMemoryMap.UartBase, VirtMemoryMap.UartSize, _uart);
+    }
+
+    private static FileStream OpenSerialFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"--serial: cannot open {path}: {e.Message}", e);
+        }
+    }
+
+    private void LoadGuest(Arm64BootLayout layout)
+    {
+        Memory.LoadFile(Config.KernelPath, layout.KernelAddress);
+        if (Config.InitramfsPath is not null)
+        {
+            Memory.LoadFile(Config.InitramfsPath, layout.InitrdAddress);
+        }
+
+        byte[] fdt = VirtDeviceTree.Build(new VirtDeviceTree.Inputs(
+            Memory.BaseAddress,
+            Memory.Size,
+            [.. Cpus.Slots.Where(static s => s.IsBootCpu)],
+            VirtMemoryMap.RedistributorRegions(Config.Cpus.Max),
+            Config.Cmdline,
+            layout.InitrdAddress,
+            layout.InitrdSize));
+        if ((ulong)fdt.Length > Arm64BootLayout.FdtMaxSize)
+        {
+            throw new InvalidOperationException($"device tree of {fdt.Length} bytes exceeds its {Arm64BootLayout.FdtMaxSize}-byte slot");
+        }
+
+        Memory.Write(layout.FdtAddress, fdt);
+
+        // booting.rst: x0 = physical address of the DTB, x1..x3 = 0, EL1h with DAIF masked.
+        KvmVcpu boot = Cpus.Slots[0].Vcpu;
+        boot.SetRegister(Arm64Registers.Pc, layout.KernelAddress);
+        boot.SetRegister(Arm64Registers.X(0), layout.FdtAddress);
+        boot.SetRegister(Arm64Registers.Pstate, Arm64Registers.PstateEl1hAllMasked);
+        Log.Loaded(_logger, layout.KernelAddress, layout.InitrdAddress, layout.InitrdSize, layout.FdtAddress);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "kernel at 0x{Kernel:x}, initrd at 0x{Initrd:x} ({InitrdSize} bytes), FDT at 0x{Fdt:x}")]
+        public static partial void Loaded(ILogger logger, ulong kernel, ulong initrd, ulong initrdSize, ulong fdt);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "vCPU {Slot} failed: {Message}")]
+        public static partial void VcpuFailed(ILogger logger, int slot, string message);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "machine stopped ({Reason}); exits: {Counters}")]
+        public static partial void Stopped(ILogger logger, string reason, ExitCounters counters);
+    }
+}

@@ -1,0 +1,45 @@
+using Parkway.Kvm;
+using Parkway.Machine.Config;
+
+namespace Parkway.Machine.Cpu;
+
+/// <summary>
+/// One possible CPU. Its KVM vCPU is created when the VM is built and lives as long as the VM;
+/// slot index = vCPU id = redistributor index, and <see cref="ArchId"/> (arm64: MPIDR_EL1 as KVM
+/// reset it) is read back once and never changes. A slot with no thread is parked.
+/// </summary>
+public sealed class CpuSlot
+{
+    internal CpuSlot(int index, CpuTopologyIds ids, KvmVcpu vcpu, ulong archId, bool isBootCpu)
+    {
+        Index = index;
+        TopologyIds = ids;
+        Vcpu = vcpu;
+        ArchId = archId;
+        IsBootCpu = isBootCpu;
+    }
+
+    /// <summary>Slot index (also the KVM vCPU id).</summary>
+    public int Index { get; }
+
+    /// <summary>Position in the socket/cluster/core/thread topology.</summary>
+    public CpuTopologyIds TopologyIds { get; }
+
+    /// <summary>The architecture id the guest sees (arm64 MPIDR_EL1), fixed for the VM's lifetime.</summary>
+    public ulong ArchId { get; }
+
+    /// <summary>True for CPUs present at boot (slots 0..boot-1): described Enabled, never unpluggable.</summary>
+    public bool IsBootCpu { get; }
+
+    /// <summary>The KVM vCPU; exists whether or not the slot is plugged.</summary>
+    public KvmVcpu Vcpu { get; }
+
+    /// <summary>The thread running the vCPU, or null while the slot is parked.</summary>
+    internal VcpuThread? Thread { get; set; }
+
+    /// <summary>True while a thread runs this vCPU.</summary>
+    public bool IsRunning => Thread is { IsAlive: true };
+
+    /// <summary>Host thread id of the vCPU thread (0 when parked).</summary>
+    public int ThreadId => Thread?.NativeThreadId ?? 0;
+}

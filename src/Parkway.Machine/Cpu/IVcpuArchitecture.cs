@@ -1,0 +1,36 @@
+using Parkway.Kvm;
+
+namespace Parkway.Machine.Cpu;
+
+/// <summary>
+/// What the architecture-neutral <see cref="CpuManager"/> needs from an architecture to create
+/// and identify vCPUs. arm64: <see cref="Arm64.Arm64VcpuArchitecture"/>.
+/// </summary>
+public interface IVcpuArchitecture
+{
+    /// <summary>
+    /// Creates vCPU <paramref name="id"/> in KVM and initialises it from the architecture's
+    /// template; only <paramref name="startsRunning"/> vCPUs may execute without the guest
+    /// starting them.
+    /// </summary>
+    KvmVcpu CreateVcpu(KvmVm vm, int id, bool startsRunning);
+
+    /// <summary>Reads the id the guest will know this CPU by (arm64: MPIDR_EL1).</summary>
+    ulong ReadArchId(KvmVcpu vcpu);
+}
+
+/// <summary>What a vCPU thread does after an exit.</summary>
+public enum VcpuExitAction
+{
+    /// <summary>Enter the guest again.</summary>
+    Continue,
+    /// <summary>Leave the run loop (the machine is shutting down).</summary>
+    Stop,
+}
+
+/// <summary>Handles one vCPU exit on the vCPU's own thread. Must not block on other vCPUs.</summary>
+public interface IVcpuExitHandler
+{
+    /// <summary>Handles the exit described by <paramref name="slot"/>'s kvm_run page.</summary>
+    VcpuExitAction HandleExit(CpuSlot slot);
+}

@@ -1,0 +1,49 @@
+namespace Parkway.Machine;
+
+/// <summary>
+/// Counts guest exits by kind, from day one, so every performance question starts from numbers.
+/// Incremented on vCPU threads with interlocked adds (no locks on the exit path).
+/// </summary>
+public sealed class ExitCounters
+{
+    private long _mmio, _unhandledMmio, _hypercall, _systemEvent, _interrupted, _other;
+
+    /// <summary>MMIO exits.</summary>
+    public long Mmio => Interlocked.Read(ref _mmio);
+
+    /// <summary>MMIO exits to addresses where no device lives.</summary>
+    public long UnhandledMmio => Interlocked.Read(ref _unhandledMmio);
+
+    /// <summary>Hypercall (forwarded SMCCC) exits.</summary>
+    public long Hypercall => Interlocked.Read(ref _hypercall);
+
+    /// <summary>System event exits.</summary>
+    public long SystemEvent => Interlocked.Read(ref _systemEvent);
+
+    /// <summary>KVM_RUN returns caused by kicks.</summary>
+    public long Interrupted => Interlocked.Read(ref _interrupted);
+
+    /// <summary>Any other exit.</summary>
+    public long Other => Interlocked.Read(ref _other);
+
+    internal void CountMmio(bool handled)
+    {
+        Interlocked.Increment(ref _mmio);
+        if (!handled)
+        {
+            Interlocked.Increment(ref _unhandledMmio);
+        }
+    }
+
+    internal void CountHypercall() => Interlocked.Increment(ref _hypercall);
+
+    internal void CountSystemEvent() => Interlocked.Increment(ref _systemEvent);
+
+    internal void CountInterrupted() => Interlocked.Increment(ref _interrupted);
+
+    internal void CountOther() => Interlocked.Increment(ref _other);
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"mmio={Mmio} (unhandled {UnhandledMmio}) hypercall={Hypercall} system-event={SystemEvent} interrupted={Interrupted} other={Other}";
+}

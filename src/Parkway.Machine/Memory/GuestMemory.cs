@@ -1,0 +1,122 @@
+using Parkway.Interop;
+
+namespace Parkway.Machine.Memory;
+
+/// <summary>
+/// The guest's RAM: one anonymous host mapping that KVM maps at <see cref="BaseAddress"/>.
+/// All accesses from the VMM are bounds-checked by guest physical address; pages are only
+/// touched (and so only cost host memory) when the guest or a loader writes them.
+/// </summary>
+public sealed unsafe class GuestMemory : IDisposable
+{
+    private readonly nint _host;
+    private bool _disposed;
+
+    /// <summary>Reserves <paramref name="size"/> bytes of guest RAM starting at <paramref name="baseAddress"/>.</summary>
+    public GuestMemory(ulong baseAddress, ulong size)
+    {
+        BaseAddress = baseAddress;
+        Size = size;
+        // MAP_NORESERVE: guests are sized generously; only touched pages should count.
+        _host = Libc.Mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE,
+            Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
+        if (_host == Libc.MapFailed)
+        {
+            throw new KvmException("mmap(guest RAM)", Errno.Last,
+                $"cannot reserve {size >> 20} MiB of guest RAM: {Errno.Describe(Errno.Last)}");
+        }
+    }
+
+    /// <summary>Guest physical address of the first byte.</summary>
+    public ulong BaseAddress { get; }
+
+    /// <summary>Size in bytes.</summary>
+    public ulong Size { get; }
+
+    /// <summary>Guest physical address one past the last byte.</summary>
+    public ulong EndAddress => BaseAddress + Size;
+
+    /// <summary>Host address of the mapping (for KVM_SET_USER_MEMORY_REGION).</summary>
+    public nint HostAddress => _host;
+
+    /// <summary>True when [address, address+length) lies inside RAM.</summary>
+    public bool Contains(ulong address, ulong length) =>
+        address >= BaseAddress && length <= Size && address - BaseAddress <= Size - length;
+
+    /// <summary>Copies <paramref name="data"/> into guest RAM at <paramref name="address"/>.</summary>
+    public void Write(ulong address, ReadOnlySpan<byte> data) => data.CopyTo(Slice(address, data.Length));
+
+    /// <summary>Copies guest RAM at <paramref name="address"/> into <paramref name="destination"/>.</summary>
+    public void Read(ulong address, Span<byte> destination) => Slice(address, destination.Length).CopyTo(destination);
+
+    /// <summary>Reads a little-endian u64 from guest RAM.</summary>
+    public ulong ReadUInt64(ulong address)
+    {
+        Span<byte> buffer = stackalloc byte[8];
+        Read(address, buffer);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(buffer);
+    }
+
+    /// <summary>Copies a host file into guest RAM and returns its length.</summary>
+    public long LoadFile(string path, ulong address)
+    {
+        using var file = File.OpenRead(path);
+        long length = file.Length;
+        Span<byte> target = Slice(address, checked((int)length));
+        file.ReadExactly(target);
+        return length;
+    }
+
+    /// <summary>A writable view of guest RAM, after a bounds check.</summary>
+    public Span<byte> Slice(ulong address, int length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (length < 0 || !Contains(address, (ulong)length))
+        {
+            throw new GuestMemoryException(address, length, BaseAddress, EndAddress);
+        }
+
+        // SAFETY: the range was checked to lie inside the live mapping of Size bytes at _host.
+        return new Span<byte>((byte*)_host + (address - BaseAddress), length);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        // SAFETY: the mapping is ours; KVM's memory slot dies with the VM fd, which is closed first.
+        Libc.Munmap(_host, (nuint)Size);
+    }
+}
+
+/// <summary>An access outside guest RAM.</summary>
+public sealed class GuestMemoryException : Exception
+{
+    /// <summary>Creates the exception for the failed range.</summary>
+    public GuestMemoryException(ulong address, int length, ulong ramStart, ulong ramEnd)
+        : base($"guest physical range 0x{address:x}+0x{length:x} is outside RAM [0x{ramStart:x}, 0x{ramEnd:x})")
+    {
+    }
+
+    /// <summary>Unused; present for the standard exception constructors.</summary>
+    public GuestMemoryException()
+    {
+    }
+
+    /// <summary>Unused; present for the standard exception constructors.</summary>
+    public GuestMemoryException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Unused; present for the standard exception constructors.</summary>
+    public GuestMemoryException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
