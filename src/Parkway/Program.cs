@@ -1,10 +1,49 @@
+using System.CommandLine;
+using Parkway.Cli;
+using Parkway.Interop;
+using Parkway.Machine.Config;
+
 namespace Parkway;
 
+/// <summary>
+/// The parkway command. Usage mistakes print one line on stderr and exit 2; runtime failures print
+/// one line and exit 1; never a stack trace.
+/// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        Console.WriteLine("parkway " + string.Join(' ', args));
-        return 0;
+        var root = new RootCommand("Parkway: a KVM virtual machine monitor with vCPU hot-plug for arm64 guests")
+        {
+            RunCommand.Create(),
+            CheckHostCommand.Create(),
+        };
+
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"parkway: {parse.Errors[0].Message} (see 'parkway --help')");
+            return ExitCodes.UsageError;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine($"parkway: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+        catch (KvmException e)
+        {
+            Console.Error.WriteLine($"parkway: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"parkway: {e.Message}");
+            return ExitCodes.Failure;
+        }
     }
 }

@@ -82,6 +82,10 @@ public static class VirtDeviceTree
             .PropertyString("compatible", "arm,gic-v3")
             .PropertyEmpty("interrupt-controller")
             .PropertyU32("#interrupt-cells", 3)
+            // dtc wants these on an interrupt provider even without children (QEMU emits them too).
+            .PropertyU32("#address-cells", 2)
+            .PropertyU32("#size-cells", 2)
+            .PropertyEmpty("ranges")
             .PropertyCells("reg", [.. gicReg])
             .PropertyU32("#redistributor-regions", (uint)inputs.RedistributorRegions.Count)
             .PropertyCells("interrupts", PpiType, 9, LevelHigh)

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Parkway.Machine;
+using Parkway.Machine.Arm64;
+using Parkway.Machine.Config;
+
+namespace Parkway.Cli;
+
+/// <summary><c>parkway run</c>: builds the VM, boots the guest and runs it until it powers off.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var kernel = new Option<string>("--kernel") { Description = "arm64 Linux Image to boot", Required = true };
+        var initramfs = new Option<string?>("--initramfs") { Description = "initramfs (cpio) to pass to the kernel" };
+        var cmdline = new Option<string>("--cmdline") { Description = "kernel command line", DefaultValueFactory = _ => "console=ttyAMA0" };
+        var cpus = CommonOptions.Cpus(required: false);
+        var memory = CommonOptions.Memory();
+        var serial = new Option<string>("--serial") { Description = "guest console: stdio, off or file=PATH", DefaultValueFactory = _ => "stdio" };
+        var acpi = new Option<string>("--acpi") { Description = "describe the machine with ACPI (on) or a device tree only (off)", DefaultValueFactory = _ => "off" };
+        var logLevel = CommonOptions.LogLevelOption();
+
+        var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
+        {
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, logLevel,
+        };
+        command.SetAction(result =>
+        {
+            LogLevel level = CommonOptions.ParseLogLevel(result.GetValue(logLevel)!);
+            var config = new VmConfig(
+                KernelPath: result.GetValue(kernel)!,
+                InitramfsPath: result.GetValue(initramfs),
+                Cmdline: result.GetValue(cmdline)!,
+                Cpus: CpuConfig.Parse(result.GetValue(cpus)!),
+                MemoryBytes: SizeParser.Parse(result.GetValue(memory)!, "--memory"),
+                Serial: SerialConfig.Parse(result.GetValue(serial)!),
+                Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"));
+            if (config.Acpi)
+            {
+                throw new ConfigurationException("--acpi on: ACPI boot is not available yet; use --acpi off");
+            }
+
+            return Run(config, level);
+        });
+        return command;
+    }
+
+    private static int Run(VmConfig config, LogLevel level)
+    {
+        using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
+        ILogger logger = loggers.CreateLogger("parkway");
+        using Arm64VirtMachine machine = Arm64VirtMachine.Build(config, logger);
+
+        // SIGINT/SIGTERM stop the machine cleanly (vCPU threads joined, console flushed).
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            machine.Lifetime.RequestExit(130, "interrupted (SIGINT)");
+        });
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            machine.Lifetime.RequestExit(143, "terminated (SIGTERM)");
+        });
+
+        MachineExit exit = machine.Run();
+        return exit.ExitCode;
+    }
+}
