@@ -1,0 +1,233 @@
+using System.Buffers.Binary;
+using static Parkway.Acpi.Registers.CpuHotplugRegisterLayout;
+
+namespace Parkway.Acpi.Registers;
+
+/// <summary>
+/// The guest-visible CPU hotplug register block with QEMU's "modern" semantics
+/// (docs/specs/acpi_cpu_hotplug.rst), backed by the CPU manager. Every guest write is treated as
+/// hostile: ejects of boot CPUs, of slots without a pending remove, or through an out-of-range
+/// selector are refused and reported through <see cref="Rejected"/>.
+/// </summary>
+/// <remarks>
+/// Thread-safe: vCPU threads may call <see cref="Read"/> and <see cref="Write"/> concurrently.
+/// Register state and backend queries are handled under one lock; backend actions
+/// (<see cref="ICpuHotplugBackend.Eject"/>, <see cref="ICpuHotplugBackend.OnOst"/>) and
+/// <see cref="Rejected"/> run after it is released.
+/// </remarks>
+public sealed class CpuHotplugRegisters
+{
+    private readonly ICpuHotplugBackend _backend;
+    private readonly Lock _lock = new();
+    private readonly uint[] _ostEvents;
+    private uint _selector;
+    private byte _command;
+
+    /// <summary>Creates the block for <paramref name="backend"/>; the selector starts at 0.</summary>
+    public CpuHotplugRegisters(ICpuHotplugBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        _backend = backend;
+        _ostEvents = new uint[backend.PossibleCpuCount];
+    }
+
+    /// <summary>Raised (outside the lock) with a description of every refused or malformed access.</summary>
+    public event Action<string>? Rejected;
+
+    /// <summary>The current selector (for diagnostics and tests).</summary>
+    public uint Selector
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _selector;
+            }
+        }
+    }
+
+    /// <summary>Handles a guest read of <paramref name="data"/>.Length bytes at <paramref name="offset"/>.</summary>
+    public void Read(uint offset, Span<byte> data)
+    {
+        data.Clear();
+        if (!IsValidAccess(offset, data.Length))
+        {
+            Report($"CPU hotplug: ignored {data.Length}-byte read at offset {offset:#x}");
+            return;
+        }
+
+        Span<byte> image = stackalloc byte[Length];
+        image.Clear();
+        lock (_lock)
+        {
+            // An out-of-range selector reads as all zeros.
+            if (_selector < (uint)_backend.PossibleCpuCount)
+            {
+                var slot = (int)_selector;
+                image[Flags] = (byte)((_backend.IsEnabled(slot) ? StatusEnabled : 0) |
+                    (_backend.IsInserting(slot) ? InsertEvent : 0) |
+                    (_backend.IsRemoving(slot) ? RemoveEvent : 0));
+                switch (_command)
+                {
+                    case CommandNextCpuWithEvent:
+                        BinaryPrimitives.WriteUInt32LittleEndian(image[CommandData..], _selector);
+                        break;
+                    case CommandGetArchId:
+                        var archId = _backend.ArchId(slot);
+                        BinaryPrimitives.WriteUInt32LittleEndian(image[CommandData..], (uint)archId);
+                        BinaryPrimitives.WriteUInt32LittleEndian(image[SelectorOrCommandData2..], (uint)(archId >> 32));
+                        break;
+                }
+            }
+        }
+
+        image.Slice((int)offset, data.Length).CopyTo(data);
+    }
+
+    /// <summary>Handles a guest write of <paramref name="data"/> at <paramref name="offset"/>.</summary>
+    /// <remarks>
+    /// As in QEMU, the access's start offset selects the register and the data (little-endian,
+    /// zero-extended) is its value: offset 0 selector, 4 control flags, 5 command, 8 command data.
+    /// </remarks>
+    public void Write(uint offset, ReadOnlySpan<byte> data)
+    {
+        if (!IsValidAccess(offset, data.Length))
+        {
+            Report($"CPU hotplug: ignored {data.Length}-byte write at offset {offset:#x}");
+            return;
+        }
+
+        Span<byte> padded = stackalloc byte[4];
+        padded.Clear();
+        data.CopyTo(padded);
+        var value = BinaryPrimitives.ReadUInt32LittleEndian(padded);
+
+        string? rejection = null;
+        var ejectSlot = -1;
+        (int Slot, uint Event, uint Status)? ost = null;
+        lock (_lock)
+        {
+            if (offset == SelectorOrCommandData2)
+            {
+                _selector = value;
+            }
+            else if (_selector >= (uint)_backend.PossibleCpuCount)
+            {
+                rejection = $"CPU hotplug: write at offset {offset:#x} with out-of-range selector {_selector} ignored";
+            }
+            else
+            {
+                var slot = (int)_selector;
+                switch (offset)
+                {
+                    case Flags:
+                        rejection = WriteControlFlags(slot, (byte)value, ref ejectSlot);
+                        break;
+                    case Command:
+                        rejection = WriteCommand((byte)value);
+                        break;
+                    case CommandData:
+                        ost = WriteCommandData(slot, value);
+                        break;
+                    default:
+                        rejection = $"CPU hotplug: write to reserved offset {offset:#x} ignored";
+                        break;
+                }
+            }
+        }
+
+        if (rejection is not null)
+        {
+            Report(rejection);
+        }
+
+        if (ejectSlot >= 0)
+        {
+            _backend.Eject(ejectSlot);
+        }
+
+        if (ost is { } report)
+        {
+            _backend.OnOst(report.Slot, report.Event, report.Status);
+        }
+    }
+
+    // Only the first set bit acts, in QEMU's priority order: clear insert, clear remove, eject.
+    private string? WriteControlFlags(int slot, byte flags, ref int ejectSlot)
+    {
+        if ((flags & InsertEvent) != 0)
+        {
+            _backend.ClearInsert(slot);
+            return null;
+        }
+
+        if ((flags & RemoveEvent) != 0)
+        {
+            _backend.ClearRemove(slot);
+            return null;
+        }
+
+        if ((flags & EjectRequest) != 0)
+        {
+            if (_backend.IsBootCpu(slot))
+            {
+                return $"CPU hotplug: eject of boot CPU {slot} refused";
+            }
+
+            if (!_backend.IsRemoving(slot))
+            {
+                return $"CPU hotplug: eject of CPU {slot} refused: no remove request is pending";
+            }
+
+            ejectSlot = slot;
+            return null;
+        }
+
+        return flags == 0 ? null : $"CPU hotplug: control flags {flags:#x} for CPU {slot} ignored";
+    }
+
+    private string? WriteCommand(byte command)
+    {
+        if (command > CommandGetArchId)
+        {
+            return $"CPU hotplug: unknown command {command} ignored";
+        }
+
+        _command = command;
+        if (command == CommandNextCpuWithEvent)
+        {
+            // Scan circularly from the selector; with no event anywhere the selector stays put.
+            var count = _backend.PossibleCpuCount;
+            for (var step = 0; step < count; step++)
+            {
+                var candidate = (int)((_selector + (uint)step) % (uint)count);
+                if (_backend.IsInserting(candidate) || _backend.IsRemoving(candidate))
+                {
+                    _selector = (uint)candidate;
+                    break;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private (int Slot, uint Event, uint Status)? WriteCommandData(int slot, uint value)
+    {
+        switch (_command)
+        {
+            case CommandOstEvent:
+                _ostEvents[slot] = value;
+                return null;
+            case CommandOstStatus:
+                return (slot, _ostEvents[slot], value);
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsValidAccess(uint offset, int size) =>
+        size is >= 1 and <= 4 && offset < Length && offset + (uint)size <= Length;
+
+    private void Report(string message) => Rejected?.Invoke(message);
+}

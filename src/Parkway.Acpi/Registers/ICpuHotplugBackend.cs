@@ -1,0 +1,43 @@
+namespace Parkway.Acpi.Registers;
+
+/// <summary>
+/// The CPU manager's side of the CPU hotplug register block. Slots are possible-CPU indices
+/// (equal to ACPI processor UIDs). State queries are made under the register block's lock;
+/// <see cref="Eject"/> and <see cref="OnOst"/> are called after that lock is released, so they may
+/// block (e.g. wait for a vCPU thread to park) without stalling other vCPUs' register accesses.
+/// </summary>
+public interface ICpuHotplugBackend
+{
+    /// <summary>Number of possible CPUs (valid selectors are 0 .. count-1).</summary>
+    int PossibleCpuCount { get; }
+
+    /// <summary>Whether the slot's CPU is plugged (the <c>_STA</c> enabled bit).</summary>
+    bool IsEnabled(int slot);
+
+    /// <summary>Whether an insert (device check) event is pending for the slot.</summary>
+    bool IsInserting(int slot);
+
+    /// <summary>Whether a remove (eject request) event is pending for the slot.</summary>
+    bool IsRemoving(int slot);
+
+    /// <summary>The guest acknowledged the insert event.</summary>
+    void ClearInsert(int slot);
+
+    /// <summary>The guest acknowledged the remove event.</summary>
+    void ClearRemove(int slot);
+
+    /// <summary>
+    /// The guest ejected the slot's CPU. Called only for a slot in range that is not a boot CPU and
+    /// is marked removing. May be called twice for one slot if two vCPUs race; be idempotent.
+    /// </summary>
+    void Eject(int slot);
+
+    /// <summary>Whether the slot can never be ejected (boot CPU and every CPU Enabled in the MADT).</summary>
+    bool IsBootCpu(int slot);
+
+    /// <summary>The slot's architecture id (MPIDR on arm64, APIC id on x86).</summary>
+    ulong ArchId(int slot);
+
+    /// <summary>The guest reported <c>_OST</c> (event, status) for the slot's CPU.</summary>
+    void OnOst(int slot, uint ostEvent, uint ostStatus);
+}
