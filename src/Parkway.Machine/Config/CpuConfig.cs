@@ -6,8 +6,11 @@ namespace Parkway.Machine.Config;
 /// </summary>
 public sealed record CpuConfig(int Boot, int Max, CpuTopology Topology)
 {
-    /// <summary>The largest max Parkway accepts before asking KVM (GICv3 and NR_CPUS of arm64 guests).</summary>
-    public const int AbsoluteMaxCpus = 512;
+    /// <summary>
+    /// A sanity bound applied while parsing, far above any KVM's limit; the real limit is the
+    /// host's KVM_CAP_MAX_VCPUS, checked when the VM is built.
+    /// </summary>
+    public const int AbsoluteMaxCpus = 4096;
 
     /// <summary>
     /// Parses <c>boot=N,max=M[,sockets=S,clusters=C,cores=K,threads=T]</c>. max defaults to boot.
@@ -60,7 +63,7 @@ public sealed record CpuConfig(int Boot, int Max, CpuTopology Topology)
 
         if (max > AbsoluteMaxCpus)
         {
-            throw new ConfigurationException($"--cpus: max={max} is above Parkway's limit of {AbsoluteMaxCpus} CPUs");
+            throw new ConfigurationException($"--cpus: max={max} is above any KVM's limit (Parkway accepts at most {AbsoluteMaxCpus})");
         }
 
         int sockets = values.GetValueOrDefault("sockets", 1);
