@@ -1,0 +1,61 @@
+using Parkway.Acpi.Registers;
+
+namespace Parkway.Acpi.Tests;
+
+/// <summary>An in-memory CPU manager: per-slot flags, and a record of every action the registers took.</summary>
+internal sealed class FakeCpuHotplugBackend : ICpuHotplugBackend
+{
+    private readonly bool[] _enabled;
+    private readonly bool[] _inserting;
+    private readonly bool[] _removing;
+    private readonly int _bootCpus;
+
+    public FakeCpuHotplugBackend(int possible, int bootCpus)
+    {
+        _enabled = new bool[possible];
+        _inserting = new bool[possible];
+        _removing = new bool[possible];
+        _bootCpus = bootCpus;
+        for (var i = 0; i < bootCpus; i++)
+        {
+            _enabled[i] = true;
+        }
+    }
+
+    public List<int> Ejected { get; } = [];
+
+    public List<(int Slot, uint Event, uint Status)> OstReports { get; } = [];
+
+    public int PossibleCpuCount => _enabled.Length;
+
+    public void Plug(int slot)
+    {
+        _enabled[slot] = true;
+        _inserting[slot] = true;
+    }
+
+    public void RequestUnplug(int slot) => _removing[slot] = true;
+
+    public bool IsEnabled(int slot) => _enabled[slot];
+
+    public bool IsInserting(int slot) => _inserting[slot];
+
+    public bool IsRemoving(int slot) => _removing[slot];
+
+    public void ClearInsert(int slot) => _inserting[slot] = false;
+
+    public void ClearRemove(int slot) => _removing[slot] = false;
+
+    public void Eject(int slot)
+    {
+        Ejected.Add(slot);
+        _enabled[slot] = false;
+        _removing[slot] = false;
+    }
+
+    public bool IsBootCpu(int slot) => slot < _bootCpus;
+
+    public ulong ArchId(int slot) => 0x1_0000_0000UL * (ulong)(slot + 1) + 0x8000_0000UL + (ulong)slot;
+
+    public void OnOst(int slot, uint ostEvent, uint ostStatus) => OstReports.Add((slot, ostEvent, ostStatus));
+}
