@@ -124,6 +124,12 @@ public static class AcpiTableSetBuilder
             throw new ArgumentException("At least one CPU must be enabled at boot.", nameof(platform));
         }
 
+        if (cpus.Any(c => c.IsBootCpu && !c.EnabledAtBoot))
+        {
+            // The MADT must call the CPU the kernel starts on Enabled.
+            throw new ArgumentException("The boot CPU must be enabled at boot.", nameof(platform));
+        }
+
         var (sockets, clusters, cores, threads) = platform.Topology;
         if ((ulong)sockets * clusters * cores * threads != (ulong)cpus.Count)
         {

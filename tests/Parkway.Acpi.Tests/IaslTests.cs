@@ -21,6 +21,7 @@ public sealed class IaslTests : IDisposable
         { 2, 8, 1, 1, 1 },
         { 4, 64, 1, 1, 1 },
         { 2, 16, 2, 2, 2 },
+        { 8, 512, 2, 1, 1 },
     };
 
     [Theory]

@@ -10,6 +10,7 @@ public class TableSetLayoutTests
     [InlineData(1, 1)]
     [InlineData(2, 8)]
     [InlineData(4, 64)]
+    [InlineData(8, 512)]
     public void Every_table_checksums_to_zero_and_declares_its_length(int boot, int possible)
     {
         var set = AcpiTableSetBuilder.Build(TestPlatforms.Create(boot, possible), TestPlatforms.TablesBase);
@@ -92,6 +93,14 @@ public class TableSetLayoutTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_boot_cpu_that_is_not_enabled_at_boot_is_rejected()
+    {
+        var platform = TestPlatforms.Create(2, 4);
+        platform = platform with { Cpus = [platform.Cpus[0] with { EnabledAtBoot = false }, .. platform.Cpus.Skip(1)] };
+        Assert.Throws<ArgumentException>(() => AcpiTableSetBuilder.Build(platform, TestPlatforms.TablesBase));
     }
 
     [Fact]
