@@ -5,11 +5,14 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PACKAGES=(qemu-system-arm qemu-utils clang llvm lld gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
-          libc6-dev-arm64-cross cpio acpica-tools device-tree-compiler zstd)
+          libc6-dev-arm64-cross cpio acpica-tools device-tree-compiler zstd xz-utils)
 
+# One dpkg-query for all packages (this runs before every test host boot, so it must be quick).
+installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null \
+  | awk '/ install ok installed$/ { printf "%s ", $1 }' || true)"
 missing=()
 for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  case "$installed" in *" $p "*) ;; *) missing+=("$p") ;; esac
 done
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
