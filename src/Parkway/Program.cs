@@ -17,6 +17,7 @@ internal static class Program
         {
             RunCommand.Create(),
             CheckHostCommand.Create(),
+            AcpiDumpCommand.Create(),
         };
 
         ParseResult parse = root.Parse(args);

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Parkway.Acpi;
+using Parkway.Acpi.Devices;
+using Parkway.Acpi.Registers;
 using Parkway.Kvm;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
@@ -47,6 +50,15 @@ public sealed partial class Arm64VirtMachine : IDisposable
 
     /// <summary>Exit statistics.</summary>
     public ExitCounters Counters { get; } = new();
+
+    /// <summary>True when PSCI CPU_ON/CPU_OFF reach Parkway (KVM's SMCCC filter is installed).</summary>
+    public bool ForwardsPsci { get; private set; }
+
+    /// <summary>The Generic Event Device (ACPI boot only).</summary>
+    public GedRegisters? Ged { get; private set; }
+
+    /// <summary>The ACPI tables the guest was given (ACPI boot only).</summary>
+    public AcpiTableSet? AcpiTables { get; private set; }
 
     /// <summary>Where the boot pieces were placed.</summary>
     public Arm64BootLayout? Layout { get; private set; }
@@ -100,8 +112,8 @@ public sealed partial class Arm64VirtMachine : IDisposable
     /// <summary>Starts the boot CPUs and blocks until the guest powers off or the machine fails.</summary>
     public MachineExit Run()
     {
-        var handler = new Arm64ExitHandler(Bus, Lifetime, Counters, _logger);
-        Cpus.StartBootCpus(handler, (slot, error) =>
+        var handler = new Arm64ExitHandler(Bus, Lifetime, Counters, _logger, ForwardsPsci ? new PsciHandler(Cpus, _logger) : null);
+        Cpus.Start(handler, (slot, error) =>
         {
             Log.VcpuFailed(_logger, slot.Index, error.Message);
             Lifetime.RequestExit(1, $"vCPU {slot.Index} failed: {error.Message}");
@@ -152,6 +164,7 @@ public sealed partial class Arm64VirtMachine : IDisposable
         Arm64HostChecks.CheckSystem(kvm, Config.Cpus);
         Vm = Own(kvm.CreateVm());
         Arm64HostChecks.CheckVm(Vm);
+        InstallPsciPolicy();
 
         Memory = Own(new GuestMemory(VirtMemoryMap.RamBase, Config.MemoryBytes));
         Vm.SetUserMemoryRegion(0, Memory.BaseAddress, Memory.Size, Memory.HostAddress);
@@ -162,8 +175,42 @@ public sealed partial class Arm64VirtMachine : IDisposable
         Gic.Initialize();
     }
 
+    private void InstallPsciPolicy()
+    {
+        if (SmcccFilter.IsSupported(Vm))
+        {
+            SmcccFilter.ForwardCpuPowerCalls(Vm);
+            ForwardsPsci = true;
+        }
+        else if (Config.Cpus.Max > Config.Cpus.Boot)
+        {
+            // Without the filter KVM's in-kernel PSCI would start a parked vCPU that no thread runs.
+            throw new ConfigurationException(
+                $"--cpus: max={Config.Cpus.Max} above boot={Config.Cpus.Boot} needs KVM's SMCCC filter (KVM_ARM_VM_SMCCC_FILTER, host Linux 6.4 or later) to refuse PSCI CPU_ON for unplugged CPUs; this host's KVM lacks it, so use max={Config.Cpus.Boot}");
+        }
+    }
+
+    private void AttachAcpiDevices()
+    {
+        var gedLine = new SpiLine(Vm, VirtMemoryMap.GedSpi);
+        Ged = new GedRegisters(gedLine.Pulse);
+        Ged.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "GED", message);
+        Bus.Register(VirtMemoryMap.GedBase, VirtMemoryMap.GedSize, new GedDevice(Ged));
+
+        var hotplug = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
+        hotplug.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "CPU hotplug", message);
+        Bus.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
+        GedRegisters ged = Ged;
+        Cpus.NotifyGuest = () => ged.Raise(GedEventBits.CpuHotplug);
+    }
+
     private void AttachDevices()
     {
+        if (Config.Acpi)
+        {
+            AttachAcpiDevices();
+        }
+
         Stream? serial = Config.Serial.Mode switch
         {
             SerialMode.Stdio => Console.OpenStandardOutput(),
@@ -199,6 +246,26 @@ public sealed partial class Arm64VirtMachine : IDisposable
             Memory.LoadFile(Config.InitramfsPath, layout.InitrdAddress);
         }
 
+        if (Config.Acpi)
+        {
+            AcpiPlatform platform = Arm64AcpiDescription.Describe(Config.Cpus, [.. Cpus.Slots.Select(static s => s.ArchId)]);
+            AcpiTables = Arm64AcpiBoot.Write(Memory, layout, platform, Config.Cmdline);
+        }
+        else
+        {
+            WriteDeviceTree(layout);
+        }
+
+        // booting.rst: x0 = physical address of the DTB, x1..x3 = 0, EL1h with DAIF masked.
+        KvmVcpu boot = Cpus.Slots[0].Vcpu;
+        boot.SetRegister(Arm64Registers.Pc, layout.KernelAddress);
+        boot.SetRegister(Arm64Registers.X(0), layout.FdtAddress);
+        boot.SetRegister(Arm64Registers.Pstate, Arm64Registers.PstateEl1hAllMasked);
+        Log.Loaded(_logger, layout.KernelAddress, layout.InitrdAddress, layout.InitrdSize, layout.FdtAddress);
+    }
+
+    private void WriteDeviceTree(Arm64BootLayout layout)
+    {
         byte[] fdt = VirtDeviceTree.Build(new VirtDeviceTree.Inputs(
             Memory.BaseAddress,
             Memory.Size,
@@ -213,19 +280,15 @@ public sealed partial class Arm64VirtMachine : IDisposable
         }
 
         Memory.Write(layout.FdtAddress, fdt);
-
-        // booting.rst: x0 = physical address of the DTB, x1..x3 = 0, EL1h with DAIF masked.
-        KvmVcpu boot = Cpus.Slots[0].Vcpu;
-        boot.SetRegister(Arm64Registers.Pc, layout.KernelAddress);
-        boot.SetRegister(Arm64Registers.X(0), layout.FdtAddress);
-        boot.SetRegister(Arm64Registers.Pstate, Arm64Registers.PstateEl1hAllMasked);
-        Log.Loaded(_logger, layout.KernelAddress, layout.InitrdAddress, layout.InitrdSize, layout.FdtAddress);
     }
 
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "kernel at 0x{Kernel:x}, initrd at 0x{Initrd:x} ({InitrdSize} bytes), FDT at 0x{Fdt:x}")]
         public static partial void Loaded(ILogger logger, ulong kernel, ulong initrd, ulong initrdSize, ulong fdt);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "guest write to the {Device} registers ignored: {Message}")]
+        public static partial void GuestRegisterWriteIgnored(ILogger logger, string device, string message);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "vCPU {Slot} failed: {Message}")]
         public static partial void VcpuFailed(ILogger logger, int slot, string message);

@@ -11,7 +11,11 @@ namespace Parkway.Machine.Cpu;
 /// interrupt controller is initialised, because KVM (and the GICv3 architecture) fix the set of
 /// CPUs then — and records each slot's architecture id. Plugged slots get a vCPU thread; parked
 /// slots keep their vCPU and run nothing.
-/// Lock order: <see cref="_lock"/> is a leaf; it is never held while waiting for a vCPU thread.
+/// Plug: reset the parked vCPU (powered off), start its thread, mark the slot enabled + inserting,
+/// notify the guest, which then starts it with CPU_ON. Unplug: mark remove-pending, notify; the
+/// guest stops the CPU (CPU_OFF) and ejects it; the thread is stopped and the slot parked again.
+/// Lock order: <see cref="_lock"/> is a leaf — nothing else is acquired while holding it, and it
+/// is never held while waiting for a vCPU thread or calling out (events, guest notification).
 /// </summary>
 public sealed partial class CpuManager : IDisposable
 {
@@ -19,16 +23,29 @@ public sealed partial class CpuManager : IDisposable
 
     private readonly Lock _lock = new();
     private readonly CpuSlot[] _slots;
+    private readonly IVcpuArchitecture _architecture;
     private readonly ILogger _logger;
+    private readonly VcpuRunGate _gate = new();
     private IVcpuExitHandler? _exitHandler;
     private Action<CpuSlot, Exception>? _onFailure;
+    private bool _shuttingDown;
 
-    private CpuManager(CpuConfig config, CpuSlot[] slots, ILogger logger)
+    private CpuManager(CpuConfig config, CpuSlot[] slots, IVcpuArchitecture architecture, ILogger logger)
     {
         Config = config;
         _slots = slots;
+        _architecture = architecture;
         _logger = logger;
     }
+
+    /// <summary>Raised (outside any lock) after a slot's thread stopped because the guest ejected it.</summary>
+    public event Action<CpuSlot>? Unplugged;
+
+    /// <summary>Raised when the guest reports an _OST status for a slot: (slot, event, status).</summary>
+    public event Action<CpuSlot, uint, uint>? OstReported;
+
+    /// <summary>Asks the guest to look at the CPU hotplug registers (GED CPU event); set by the machine.</summary>
+    public Action? NotifyGuest { get; set; }
 
     /// <summary>The CPU configuration the slots were made from.</summary>
     public CpuConfig Config { get; }
@@ -39,7 +56,7 @@ public sealed partial class CpuManager : IDisposable
     /// <summary>Number of KVM vCPUs created (always every possible slot).</summary>
     public int CreatedCount => _slots.Length;
 
-    /// <summary>Number of slots with a running vCPU thread.</summary>
+    /// <summary>Number of slots with a vCPU thread.</summary>
     public int RunningCount
     {
         get
@@ -50,6 +67,9 @@ public sealed partial class CpuManager : IDisposable
             }
         }
     }
+
+    /// <summary>True while vCPUs are allowed to run (not paused by <see cref="Pause"/>).</summary>
+    public bool IsRunning => _gate.IsOpen;
 
     /// <summary>
     /// Creates every possible vCPU, in slot order (= vCPU id = redistributor order), and reads back
@@ -66,7 +86,11 @@ public sealed partial class CpuManager : IDisposable
                 KvmVcpu vcpu = CreateVcpu(vm, architecture, index);
                 created++;
                 ulong archId = architecture.ReadArchId(vcpu);
-                slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: index < config.Boot);
+                slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: index < config.Boot)
+                {
+                    IsEnabled = index < config.Boot,
+                    IsPoweredOn = index == 0,
+                };
             }
         }
         catch
@@ -80,11 +104,11 @@ public sealed partial class CpuManager : IDisposable
         }
 
         Log.SlotsCreated(logger, config.Max, config.Boot);
-        return new CpuManager(config, slots, logger);
+        return new CpuManager(config, slots, architecture, logger);
     }
 
     /// <summary>
-    /// Creates one more vCPU after the VM was built. Exists to prove the rule Parkway is built on:
+    /// Creates one vCPU. Also used after the VM was built to prove the rule Parkway is built on:
     /// once the vGIC is initialised KVM refuses with EBUSY, which is reported as a configuration
     /// error naming the rule rather than as a bare errno.
     /// </summary>
@@ -104,47 +128,245 @@ public sealed partial class CpuManager : IDisposable
         }
     }
 
-    /// <summary>Starts a thread for each boot CPU. Call once, after the machine is fully built.</summary>
-    public void StartBootCpus(IVcpuExitHandler exitHandler, Action<CpuSlot, Exception> onFailure)
+    /// <summary>Finds the slot whose architecture id matches <paramref name="archId"/> under <paramref name="mask"/>.</summary>
+    public CpuSlot? FindByArchId(ulong archId, ulong mask) =>
+        Array.Find(_slots, s => (s.ArchId & mask) == (archId & mask));
+
+    /// <summary>Starts a thread for each enabled slot (the boot CPUs). Call once, after the machine is built.</summary>
+    public void Start(IVcpuExitHandler exitHandler, Action<CpuSlot, Exception> onFailure)
     {
         _exitHandler = exitHandler;
         _onFailure = onFailure;
-        for (int index = 0; index < Config.Boot; index++)
+        foreach (CpuSlot slot in _slots)
         {
-            Unpark(_slots[index]);
-        }
-    }
-
-    /// <summary>Gives a parked slot a running thread.</summary>
-    private void Unpark(CpuSlot slot)
-    {
-        lock (_lock)
-        {
-            if (slot.Thread is not null)
+            if (slot.IsEnabled)
             {
-                return;
+                lock (_lock)
+                {
+                    StartThreadLocked(slot);
+                }
             }
-
-            var thread = new VcpuThread(slot, _exitHandler!, _onFailure!);
-            slot.Thread = thread;
-            thread.Start();
         }
-
-        Log.Unparked(_logger, slot.Index, slot.ArchId);
     }
 
     /// <summary>
-    /// Stops every vCPU thread: all are asked and kicked first, then waited for, so the total time
-    /// is one kick latency rather than one per vCPU. The vCPUs stay (parked).
+    /// Plugs a parked slot: resets its vCPU (powered off), starts its thread, marks it enabled and
+    /// inserting, and notifies the guest. Returns before the guest reacts.
+    /// </summary>
+    public void Plug(int index, string? deviceId)
+    {
+        CpuSlot slot = _slots[index];
+        lock (_lock)
+        {
+            if (slot.IsEnabled)
+            {
+                throw new CpuHotplugException($"CPU slot {index} is already plugged");
+            }
+
+            if (slot.Thread is not null)
+            {
+                throw new CpuHotplugException($"CPU slot {index} is still being unplugged; retry when DEVICE_DELETED arrives");
+            }
+
+            // No thread runs this vCPU, so its ioctls cannot block; the reset gives a re-plugged CPU
+            // the same clean state as a first plug (same MPIDR, powered off, registers reset).
+            _architecture.ResetPoweredOff(slot.Vcpu);
+            slot.IsEnabled = true;
+            slot.IsInserting = true;
+            slot.IsPoweredOn = false;
+            slot.DeviceId = deviceId;
+            slot.LastOst = null;
+            if (_exitHandler is not null)
+            {
+                StartThreadLocked(slot);
+            }
+        }
+
+        Log.Plugged(_logger, index, slot.ArchId);
+        NotifyGuest?.Invoke();
+    }
+
+    /// <summary>
+    /// Asks the guest to give up a plugged CPU. Only a request: the slot stays plugged until the
+    /// guest ejects it. Repeating a pending request is harmless (the guest is notified again).
+    /// </summary>
+    public void RequestUnplug(int index)
+    {
+        CpuSlot slot = _slots[index];
+        lock (_lock)
+        {
+            if (slot.IsBootCpu)
+            {
+                throw new CpuHotplugException($"CPU {index} was present at boot and cannot be unplugged");
+            }
+
+            if (!slot.IsEnabled)
+            {
+                throw new CpuHotplugException($"CPU slot {index} is not plugged");
+            }
+
+            slot.IsRemovePending = true;
+            slot.IsRemoving = true;
+        }
+
+        Log.UnplugRequested(_logger, index);
+        NotifyGuest?.Invoke();
+    }
+
+    /// <summary>
+    /// The guest ejected a CPU (ACPI _EJ0). Accepted only for a slot with an unplug pending that is
+    /// not a boot CPU — anything else is a hostile or confused guest and is refused. The slot stops
+    /// being enabled at once; its thread is stopped asynchronously and <see cref="Unplugged"/> follows.
+    /// </summary>
+    public bool Eject(int index)
+    {
+        if ((uint)index >= (uint)_slots.Length)
+        {
+            return false;
+        }
+
+        CpuSlot slot = _slots[index];
+        VcpuThread? thread;
+        lock (_lock)
+        {
+            if (slot.IsBootCpu || !slot.IsEnabled || !slot.IsRemovePending)
+            {
+                return false;
+            }
+
+            slot.IsEnabled = false;
+            slot.IsRemovePending = false;
+            slot.IsRemoving = false;
+            slot.IsInserting = false;
+            thread = slot.Thread;
+        }
+
+        Log.Ejected(_logger, index);
+        if (thread is null)
+        {
+            Unplugged?.Invoke(slot);
+        }
+        else
+        {
+            thread.RequestStop();
+        }
+
+        return true;
+    }
+
+    /// <summary>Clears a slot's insert event (the guest acknowledged the plug).</summary>
+    public void ClearInsert(int index)
+    {
+        lock (_lock)
+        {
+            _slots[index].IsInserting = false;
+        }
+    }
+
+    /// <summary>Clears a slot's remove event (the guest acknowledged the unplug request).</summary>
+    public void ClearRemove(int index)
+    {
+        lock (_lock)
+        {
+            _slots[index].IsRemoving = false;
+        }
+    }
+
+    /// <summary>Records the guest's _OST report and raises <see cref="OstReported"/>.</summary>
+    public void ReportOst(int index, uint ostEvent, uint ostStatus)
+    {
+        CpuSlot slot = _slots[index];
+        lock (_lock)
+        {
+            slot.LastOst = (ostEvent, ostStatus);
+        }
+
+        OstReported?.Invoke(slot, ostEvent, ostStatus);
+    }
+
+    /// <summary>
+    /// PSCI CPU_ON from a running CPU: starts the target if it is plugged and off. The target is
+    /// reset and started by its own thread (kicked out of KVM_RUN), never from the caller's thread.
+    /// </summary>
+    public CpuPowerOnResult PowerOn(CpuSlot? target, ulong entry, ulong context)
+    {
+        if (target is null)
+        {
+            return CpuPowerOnResult.NoSuchCpu;
+        }
+
+        VcpuThread? thread;
+        lock (_lock)
+        {
+            if (!target.IsEnabled || target.Thread is null || target.IsRemovePending && !target.IsPoweredOn)
+            {
+                return CpuPowerOnResult.Denied;
+            }
+
+            if (target.IsPoweredOn)
+            {
+                return CpuPowerOnResult.AlreadyOn;
+            }
+
+            target.IsPoweredOn = true;
+            thread = target.Thread;
+        }
+
+        thread.Post(vcpu => _architecture.PowerOn(vcpu, entry, context));
+        Log.PoweredOn(_logger, target.Index, entry);
+        return CpuPowerOnResult.Started;
+    }
+
+    /// <summary>PSCI CPU_OFF, on the calling CPU's own thread: the vCPU stops until powered on again.</summary>
+    public void PowerOffSelf(CpuSlot slot)
+    {
+        _architecture.PowerOff(slot.Vcpu);
+        lock (_lock)
+        {
+            slot.IsPoweredOn = false;
+        }
+
+        Log.PoweredOff(_logger, slot.Index);
+    }
+
+    /// <summary>
+    /// Pauses every vCPU outside KVM_RUN and waits (bounded) until they are; plugged-while-paused
+    /// CPUs start paused. Never holds the lock while waiting.
+    /// </summary>
+    public void Pause()
+    {
+        _gate.Close();
+        foreach (VcpuThread thread in Threads())
+        {
+            thread.Kick();
+        }
+
+        DateTime deadline = DateTime.UtcNow + StopTimeout;
+        foreach (VcpuThread thread in Threads())
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (!thread.PausedSignal.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            {
+                Log.StopTimedOut(_logger, thread.NativeThreadId);
+            }
+        }
+    }
+
+    /// <summary>Lets paused vCPUs run again.</summary>
+    public void Resume() => _gate.Open();
+
+    /// <summary>
+    /// Stops every vCPU thread for good (machine shutdown): all are asked and kicked first, then
+    /// waited for, so the total time is one kick latency rather than one per vCPU.
     /// </summary>
     public void StopAll()
     {
-        List<VcpuThread> threads;
         lock (_lock)
         {
-            threads = [.. _slots.Select(static s => s.Thread).OfType<VcpuThread>()];
+            _shuttingDown = true;
         }
 
+        List<VcpuThread> threads = Threads();
         foreach (VcpuThread thread in threads)
         {
             thread.RequestStop();
@@ -159,29 +381,57 @@ public sealed partial class CpuManager : IDisposable
                 Log.StopTimedOut(_logger, thread.NativeThreadId);
             }
         }
-
-        lock (_lock)
-        {
-            foreach (CpuSlot slot in _slots)
-            {
-                if (slot.Thread is { IsAlive: false })
-                {
-                    slot.Thread = null;
-                }
-            }
-        }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
         StopAll();
-        foreach (CpuSlot slot in _slots)
+        lock (_lock)
         {
-            if (slot.Thread is null)
+            foreach (CpuSlot slot in _slots)
             {
-                slot.Vcpu.Dispose();
+                // A thread that did not stop in time still uses its vCPU: leak it rather than unmap under it.
+                if (slot.Thread is null)
+                {
+                    slot.Vcpu.Dispose();
+                }
             }
+        }
+
+        _gate.Dispose();
+    }
+
+    private List<VcpuThread> Threads()
+    {
+        lock (_lock)
+        {
+            return [.. _slots.Select(static s => s.Thread).OfType<VcpuThread>()];
+        }
+    }
+
+    private void StartThreadLocked(CpuSlot slot)
+    {
+        var thread = new VcpuThread(slot, _gate, _exitHandler!, _onFailure!, OnThreadExited);
+        slot.Thread = thread;
+        thread.Start();
+        Log.Unparked(_logger, slot.Index, slot.ArchId);
+    }
+
+    private void OnThreadExited(CpuSlot slot)
+    {
+        bool ejected;
+        lock (_lock)
+        {
+            slot.Thread = null;
+            slot.IsPoweredOn = false;
+            ejected = !_shuttingDown && !slot.IsEnabled;
+        }
+
+        if (ejected)
+        {
+            Log.Parked(_logger, slot.Index);
+            Unplugged?.Invoke(slot);
         }
     }
 
@@ -192,6 +442,24 @@ public sealed partial class CpuManager : IDisposable
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "vCPU {Slot} (MPIDR 0x{ArchId:x}) unparked: thread started")]
         public static partial void Unparked(ILogger logger, int slot, ulong archId);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "vCPU {Slot} parked: thread stopped, vCPU kept")]
+        public static partial void Parked(ILogger logger, int slot);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot} (MPIDR 0x{ArchId:x}) plugged")]
+        public static partial void Plugged(ILogger logger, int slot, ulong archId);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot}: unplug requested from the guest")]
+        public static partial void UnplugRequested(ILogger logger, int slot);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot} ejected by the guest")]
+        public static partial void Ejected(ILogger logger, int slot);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "CPU {Slot} powered on at 0x{Entry:x}")]
+        public static partial void PoweredOn(ILogger logger, int slot, ulong entry);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "CPU {Slot} powered off")]
+        public static partial void PoweredOff(ILogger logger, int slot);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "vCPU thread {Tid} did not stop in time")]
         public static partial void StopTimedOut(ILogger logger, int tid);

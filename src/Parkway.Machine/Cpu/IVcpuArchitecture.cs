@@ -3,8 +3,9 @@ using Parkway.Kvm;
 namespace Parkway.Machine.Cpu;
 
 /// <summary>
-/// What the architecture-neutral <see cref="CpuManager"/> needs from an architecture to create
-/// and identify vCPUs. arm64: <see cref="Arm64.Arm64VcpuArchitecture"/>.
+/// What the architecture-neutral <see cref="CpuManager"/> needs from an architecture to create,
+/// identify, reset and start vCPUs. arm64: <see cref="Arm64.Arm64VcpuArchitecture"/>.
+/// Every method except <see cref="CreateVcpu"/> runs on the vCPU's own thread, or while it has none.
 /// </summary>
 public interface IVcpuArchitecture
 {
@@ -17,6 +18,15 @@ public interface IVcpuArchitecture
 
     /// <summary>Reads the id the guest will know this CPU by (arm64: MPIDR_EL1).</summary>
     ulong ReadArchId(KvmVcpu vcpu);
+
+    /// <summary>Resets a parked vCPU to its powered-off initial state before it is plugged again.</summary>
+    void ResetPoweredOff(KvmVcpu vcpu);
+
+    /// <summary>Starts a powered-off vCPU at <paramref name="entry"/> with <paramref name="context"/> (PSCI CPU_ON).</summary>
+    void PowerOn(KvmVcpu vcpu, ulong entry, ulong context);
+
+    /// <summary>Stops the vCPU (PSCI CPU_OFF); KVM_RUN then sleeps until it is powered on again.</summary>
+    void PowerOff(KvmVcpu vcpu);
 }
 
 /// <summary>What a vCPU thread does after an exit.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Parkway.Interop;
 using Parkway.Kvm;
 
@@ -5,6 +6,9 @@ namespace Parkway.Machine.Cpu;
 
 /// <summary>
 /// The dedicated OS thread that runs one vCPU, named <c>vcpu&lt;N&gt;</c>.
+/// Work that must touch the vCPU from outside (PSCI CPU_ON from another vCPU) is posted to this
+/// thread: vCPU ioctls block on the vCPU's kernel mutex while KVM_RUN runs, so only the owning
+/// thread may issue them.
 /// Kicking: the kick signal (<see cref="KickSignal"/>, SIGUSR2 — never SIGRTMIN, which the .NET
 /// runtime uses to suspend threads for GC) is blocked on this thread at all times except inside
 /// KVM_RUN (KVM_SET_SIGNAL_MASK). A kick sets kvm_run.immediate_exit and sends the signal: a vCPU
@@ -12,6 +16,8 @@ namespace Parkway.Machine.Cpu;
 /// in between stays pending until the next KVM_RUN returns it. No signal handler is needed; the
 /// thread consumes pending kicks with sigtimedwait.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification =
+    "The pause event is waited on by the control plane after the thread may have ended; it never allocates a kernel handle (no WaitHandle use), so letting the GC reclaim it is safe.")]
 internal sealed unsafe class VcpuThread
 {
     /// <summary>SIGUSR2.</summary>
@@ -20,15 +26,21 @@ internal sealed unsafe class VcpuThread
     private readonly CpuSlot _slot;
     private readonly IVcpuExitHandler _handler;
     private readonly Action<CpuSlot, Exception> _onFailure;
+    private readonly Action<CpuSlot> _onExit;
     private readonly Thread _thread;
+    private readonly ConcurrentQueue<Action<KvmVcpu>> _work = new();
+    private readonly VcpuRunGate _gate;
+    private readonly ManualResetEventSlim _paused = new(initialState: false);
     private volatile bool _stopRequested;
     private volatile int _nativeThreadId;
 
-    public VcpuThread(CpuSlot slot, IVcpuExitHandler handler, Action<CpuSlot, Exception> onFailure)
+    public VcpuThread(CpuSlot slot, VcpuRunGate gate, IVcpuExitHandler handler, Action<CpuSlot, Exception> onFailure, Action<CpuSlot> onExit)
     {
+        _gate = gate;
         _slot = slot;
         _handler = handler;
         _onFailure = onFailure;
+        _onExit = onExit;
         _thread = new Thread(Body) { IsBackground = true, Name = $"vcpu{slot.Index}" };
     }
 
@@ -36,12 +48,24 @@ internal sealed unsafe class VcpuThread
 
     public int NativeThreadId => _nativeThreadId;
 
+    public bool IsCurrentThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Set while the thread waits at the closed run gate (outside KVM_RUN) or has ended.</summary>
+    public ManualResetEventSlim PausedSignal => _paused;
+
     public void Start() => _thread.Start();
 
     /// <summary>Asks the thread to leave its run loop and kicks it out of KVM_RUN.</summary>
     public void RequestStop()
     {
         _stopRequested = true;
+        Kick();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on this vCPU's thread before it next enters the guest.</summary>
+    public void Post(Action<KvmVcpu> work)
+    {
+        _work.Enqueue(work);
         Kick();
     }
 
@@ -68,6 +92,20 @@ internal sealed unsafe class VcpuThread
             KvmVcpu vcpu = _slot.Vcpu;
             while (!_stopRequested)
             {
+                if (!_gate.IsOpen)
+                {
+                    _paused.Set();
+                    _gate.WaitWhileClosed(() => _stopRequested);
+                    _paused.Reset();
+                    continue;
+                }
+
+                DrainWork(vcpu);
+                if (_stopRequested)
+                {
+                    break;
+                }
+
                 if (vcpu.Run())
                 {
                     if (_handler.HandleExit(_slot) == VcpuExitAction.Stop)
@@ -88,6 +126,16 @@ internal sealed unsafe class VcpuThread
         finally
         {
             _nativeThreadId = 0;
+            _paused.Set();
+            _onExit(_slot);
+        }
+    }
+
+    private void DrainWork(KvmVcpu vcpu)
+    {
+        while (_work.TryDequeue(out Action<KvmVcpu>? work))
+        {
+            work(vcpu);
         }
     }
 

@@ -18,7 +18,7 @@ internal static class RunCommand
         var cpus = CommonOptions.Cpus(required: false);
         var memory = CommonOptions.Memory();
         var serial = new Option<string>("--serial") { Description = "guest console: stdio, off or file=PATH", DefaultValueFactory = _ => "stdio" };
-        var acpi = new Option<string>("--acpi") { Description = "describe the machine with ACPI (on) or a device tree only (off)", DefaultValueFactory = _ => "off" };
+        var acpi = new Option<string>("--acpi") { Description = "describe the machine with ACPI (on) or a device tree only (off)", DefaultValueFactory = _ => "on" };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
@@ -36,11 +36,6 @@ internal static class RunCommand
                 MemoryBytes: SizeParser.Parse(result.GetValue(memory)!, "--memory"),
                 Serial: SerialConfig.Parse(result.GetValue(serial)!),
                 Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"));
-            if (config.Acpi)
-            {
-                throw new ConfigurationException("--acpi on: ACPI boot is not available yet; use --acpi off");
-            }
-
             return Run(config, level);
         });
         return command;

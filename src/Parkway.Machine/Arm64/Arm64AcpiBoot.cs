@@ -1,0 +1,70 @@
+using Parkway.Acpi;
+using Parkway.Efi;
+using Parkway.Fdt;
+using Parkway.Machine.Memory;
+
+namespace Parkway.Machine.Arm64;
+
+/// <summary>
+/// The ACPI boot handoff without firmware (see the proven recipe in the design references): arm64
+/// Linux uses ACPI only when handed an EFI system table, so Parkway places in guest RAM a minimal
+/// EFI system table (configuration table → RSDP; RT properties table: no runtime services), an EFI
+/// memory map (RAM as conventional memory, the boot data region as ACPI reclaim so the kernel keeps
+/// it), the ACPI tables, and a stub device tree whose /chosen points at the EFI pieces. A DT with
+/// nothing but /chosen makes Linux choose ACPI on its own.
+/// </summary>
+public static class Arm64AcpiBoot
+{
+    private const ulong MemoryMapOffset = 0x2000;
+    private const ulong AcpiTablesOffset = 0x1_0000;
+
+    /// <summary>Writes every boot structure for an ACPI boot into guest RAM.</summary>
+    public static AcpiTableSet Write(GuestMemory memory, Arm64BootLayout layout, AcpiPlatform platform, string bootargs)
+    {
+        ulong firmware = layout.FirmwareTablesAddress;
+        AcpiTableSet acpi = AcpiTableSetBuilder.Build(platform, firmware + AcpiTablesOffset);
+        if ((ulong)acpi.Image.Length > Arm64BootLayout.FirmwareTablesSize - AcpiTablesOffset)
+        {
+            throw new InvalidOperationException($"ACPI tables of {acpi.Image.Length} bytes do not fit the firmware region");
+        }
+
+        EfiSystemTableImage system = EfiSystemTableBuilder.Build(firmware, acpi.RsdpAddress, "Parkway");
+        if ((ulong)system.Bytes.Length > MemoryMapOffset)
+        {
+            throw new InvalidOperationException("EFI system table image overlaps the memory map");
+        }
+
+        var memoryMap = new EfiMemoryMapBuilder()
+            .Add(EfiMemoryType.ConventionalMemory, memory.BaseAddress, layout.BootDataAddress - memory.BaseAddress)
+            .Add(EfiMemoryType.AcpiReclaimMemory, layout.BootDataAddress, Arm64BootLayout.BootDataSize);
+        byte[] map = memoryMap.Build();
+
+        memory.Write(firmware, system.Bytes);
+        memory.Write(firmware + MemoryMapOffset, map);
+        memory.Write(acpi.BaseAddress, acpi.Image);
+
+        var fdt = new FdtBuilder();
+        fdt.BeginNode(string.Empty)
+            .PropertyU32("#address-cells", 2)
+            .PropertyU32("#size-cells", 2);
+        fdt.BeginNode("chosen").PropertyString("bootargs", bootargs);
+        if (layout.InitrdSize > 0)
+        {
+            fdt.PropertyU64("linux,initrd-start", layout.InitrdAddress)
+                .PropertyU64("linux,initrd-end", layout.InitrdAddress + layout.InitrdSize);
+        }
+
+        fdt.PropertyU64(LinuxEfiFdtProperties.SystemTable, system.SystemTableAddress)
+            .PropertyU64(LinuxEfiFdtProperties.MemoryMapStart, firmware + MemoryMapOffset)
+            .PropertyU32(LinuxEfiFdtProperties.MemoryMapSize, (uint)map.Length)
+            .PropertyU32(LinuxEfiFdtProperties.MemoryMapDescriptorSize, (uint)memoryMap.DescriptorSize)
+            .PropertyU32(LinuxEfiFdtProperties.MemoryMapDescriptorVersion, memoryMap.DescriptorVersion)
+            // Debian's and Ubuntu's lockdown patch makes the kernel ignore the whole EFI handoff
+            // without this property (then it finds no memory and panics); mainline ignores it.
+            .PropertyU32(LinuxEfiFdtProperties.SecureBoot, LinuxEfiFdtProperties.SecureBootDisabled)
+            .EndNode();
+        fdt.EndNode();
+        memory.Write(layout.FdtAddress, fdt.Build());
+        return acpi;
+    }
+}

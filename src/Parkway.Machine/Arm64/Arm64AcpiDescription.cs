@@ -1,0 +1,45 @@
+using Parkway.Acpi;
+using Parkway.Machine.Config;
+
+namespace Parkway.Machine.Arm64;
+
+/// <summary>
+/// Describes the arm64 virt machine to the ACPI table builder: EVERY possible CPU gets a GICC and a
+/// processor device (boot CPUs Enabled, the others Online Capable), the GICv3 with redistributor
+/// regions for all of them, the PL011, the GED and the CPU hotplug register block.
+/// </summary>
+public static class Arm64AcpiDescription
+{
+    /// <summary>Builds the description from the slots' architecture ids (index = slot).</summary>
+    public static AcpiPlatform Describe(CpuConfig cpus, IReadOnlyList<ulong> archIds)
+    {
+        if (archIds.Count != cpus.Max)
+        {
+            throw new ArgumentException($"expected {cpus.Max} architecture ids, got {archIds.Count}", nameof(archIds));
+        }
+
+        var described = new List<AcpiCpu>(cpus.Max);
+        for (int slot = 0; slot < cpus.Max; slot++)
+        {
+            CpuTopologyIds ids = cpus.Topology.IdsOf(slot);
+            bool atBoot = slot < cpus.Boot;
+            described.Add(new AcpiCpu((uint)slot, archIds[slot], EnabledAtBoot: atBoot, IsBootCpu: atBoot,
+                (uint)ids.SocketId, (uint)ids.ClusterId, (uint)ids.CoreId, (uint)ids.ThreadId));
+        }
+
+        return new AcpiPlatform(
+            described,
+            ((uint)cpus.Topology.Sockets, (uint)cpus.Topology.Clusters, (uint)cpus.Topology.Cores, (uint)cpus.Topology.Threads),
+            VirtMemoryMap.GicDistributorBase,
+            [.. VirtMemoryMap.RedistributorRegions(cpus.Max).Select(static r => (r.Base, r.Length))],
+            VirtMemoryMap.UartBase,
+            VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.UartSpi),
+            VirtMemoryMap.GedBase,
+            VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.GedSpi),
+            VirtMemoryMap.CpuHotplugBase);
+    }
+
+    /// <summary>The description with the MPIDRs KVM will assign, for tools that do not build a VM.</summary>
+    public static AcpiPlatform DescribePredicted(CpuConfig cpus) =>
+        Describe(cpus, [.. Enumerable.Range(0, cpus.Max).Select(KvmMpidr.ForVcpuId)]);
+}
