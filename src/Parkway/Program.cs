@@ -23,7 +23,9 @@ internal static class Program
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"parkway: {parse.Errors[0].Message} (see 'parkway --help')");
+            // "Unrecognized command or argument 'x'" says more than "Required command was not provided".
+            System.CommandLine.Parsing.ParseError error = parse.Errors.FirstOrDefault(static e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            Console.Error.WriteLine($"parkway: {error.Message} (see 'parkway --help')");
             return ExitCodes.UsageError;
         }
 

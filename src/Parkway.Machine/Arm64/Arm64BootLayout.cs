@@ -35,19 +35,32 @@ public sealed record Arm64BootLayout(
     /// <summary>Computes the layout, or explains why the kernel and initrd do not fit.</summary>
     public static Arm64BootLayout Compute(Arm64Image kernel, ulong initrdSize, ulong ramBase, ulong ramSize)
     {
+        // Sizes are compared before any address is computed, so huge values cannot wrap around.
+        if (ramSize < MinimumRam || kernel.EffectiveSize >= ramSize || kernel.TextOffset + kernel.EffectiveSize > ramSize - BootDataSize
+            || initrdSize > ramSize - BootDataSize - kernel.TextOffset - kernel.EffectiveSize)
+        {
+            throw TooSmall(kernel, initrdSize, ramSize);
+        }
+
         ulong kernelAddress = ramBase + kernel.TextOffset;
         ulong kernelEnd = AlignUp(kernelAddress + kernel.EffectiveSize, 4096);
         ulong ramEnd = ramBase + ramSize;
         ulong bootData = ramEnd - BootDataSize;
         ulong initrdAddress = AlignDown(bootData - initrdSize, 4096);
-        ulong needed = kernelEnd - ramBase + AlignUp(initrdSize, 4096) + BootDataSize;
-        if (ramSize < MinimumRam || bootData < initrdSize || initrdAddress < kernelEnd)
+        if (initrdAddress < kernelEnd)
         {
-            throw new ConfigurationException(
-                $"--memory {SizeParser.Format(ramSize)} is too small: the kernel needs {SizeParser.Format(kernelEnd - ramBase)}, the initrd {SizeParser.Format(initrdSize)} and boot data {SizeParser.Format(BootDataSize)} (use at least {SizeParser.Format(Math.Max(MinimumRam, AlignUp(needed + (16UL << 20), 1UL << 20)))})");
+            throw TooSmall(kernel, initrdSize, ramSize);
         }
 
         return new Arm64BootLayout(kernelAddress, kernelEnd, initrdSize == 0 ? 0 : initrdAddress, initrdSize, bootData);
+    }
+
+    private static ConfigurationException TooSmall(Arm64Image kernel, ulong initrdSize, ulong ramSize)
+    {
+        ulong kernelNeeds = AlignUp(kernel.TextOffset + kernel.EffectiveSize, 4096);
+        ulong needed = kernelNeeds + AlignUp(initrdSize, 4096) + BootDataSize;
+        return new ConfigurationException(
+            $"--memory {SizeParser.Format(ramSize)} is too small: the kernel needs {SizeParser.Format(kernelNeeds)}, the initrd {SizeParser.Format(initrdSize)} and boot data {SizeParser.Format(BootDataSize)} (use at least {SizeParser.Format(Math.Max(MinimumRam, AlignUp(needed + (16UL << 20), 1UL << 20)))})");
     }
 
     private static ulong AlignUp(ulong value, ulong alignment) => (value + alignment - 1) & ~(alignment - 1);

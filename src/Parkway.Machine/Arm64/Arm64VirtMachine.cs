@@ -88,17 +88,33 @@ public sealed partial class Arm64VirtMachine : IDisposable
         // Everything the user can get wrong is checked before KVM is touched.
         Arm64Image kernel = Arm64Image.ReadFile(config.KernelPath);
         ulong initrdSize = InitrdSize(config.InitramfsPath);
-        Arm64BootLayout layout = Arm64BootLayout.Compute(kernel, initrdSize, VirtMemoryMap.RamBase, config.MemoryBytes);
-        if (VirtMemoryMap.RamBase + config.MemoryBytes > VirtMemoryMap.RamLimit)
+        if (config.MemoryBytes > VirtMemoryMap.RamLimit - VirtMemoryMap.RamBase)
         {
             throw new ConfigurationException($"--memory {SizeParser.Format(config.MemoryBytes)} is too large for the arm64 virt memory map (at most {SizeParser.Format(VirtMemoryMap.RamLimit - VirtMemoryMap.RamBase)})");
         }
 
-        Arm64VirtMachine machine = BuildCore(config, logger);
+        Arm64BootLayout layout = Arm64BootLayout.Compute(kernel, initrdSize, VirtMemoryMap.RamBase, config.MemoryBytes);
+        Stream? serial = OpenSerial(config.Serial);
+        Arm64VirtMachine machine;
+        try
+        {
+            machine = BuildCore(config, logger);
+        }
+        catch
+        {
+            serial?.Dispose();
+            throw;
+        }
+
         try
         {
             machine.Layout = layout;
-            machine.AttachDevices();
+            if (serial is not null)
+            {
+                machine.Own(serial);
+            }
+
+            machine.AttachDevices(serial);
             machine.LoadGuest(layout);
             return machine;
         }
@@ -204,22 +220,18 @@ public sealed partial class Arm64VirtMachine : IDisposable
         Cpus.NotifyGuest = () => ged.Raise(GedEventBits.CpuHotplug);
     }
 
-    private void AttachDevices()
+    private static Stream? OpenSerial(SerialConfig serial) => serial.Mode switch
+    {
+        SerialMode.Stdio => Console.OpenStandardOutput(),
+        SerialMode.File => OpenSerialFile(serial.Path!),
+        _ => null,
+    };
+
+    private void AttachDevices(Stream? serial)
     {
         if (Config.Acpi)
         {
             AttachAcpiDevices();
-        }
-
-        Stream? serial = Config.Serial.Mode switch
-        {
-            SerialMode.Stdio => Console.OpenStandardOutput(),
-            SerialMode.File => OpenSerialFile(Config.Serial.Path!),
-            _ => null,
-        };
-        if (serial is not null)
-        {
-            Own(serial);
         }
 
         _uart = Own(new Pl011Uart(serial, new SpiLine(Vm, VirtMemoryMap.UartSpi)));

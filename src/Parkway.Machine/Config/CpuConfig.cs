@@ -76,7 +76,7 @@ public sealed record CpuConfig(int Boot, int Max, CpuTopology Topology)
 
         int cores = values.TryGetValue("cores", out int givenCores)
             ? givenCores
-            : Math.Max(1, max / (sockets * clusters * threads));
+            : (int)Math.Max(1, max / ((long)sockets * clusters * threads));
         var topology = new CpuTopology(sockets, clusters, cores, threads);
         if ((long)sockets * clusters * cores * threads != max)
         {

@@ -120,24 +120,16 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
     }
 
     [Fact]
-    [Trait("Category", "KnownBug")]
-    public void KnownBug_a_topology_whose_level_product_wraps_is_a_usage_error_not_a_crash()
+    public void a_topology_whose_level_product_wraps_is_a_usage_error_not_a_crash()
     {
-        // KNOWN BUG: today this exits 134 with an unhandled DivideByZeroException and a stack trace
-        // (see CpuConfigTests.KnownBug_huge_topology_levels_...).
         CliResult result = ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--cpus", "boot=1,sockets=65536,clusters=65536");
 
         AssertUsageError(result, "--cpus");
     }
 
     [Fact]
-    [Trait("Category", "KnownBug")]
-    public void KnownBug_memory_so_large_that_ram_end_wraps_is_called_too_large_not_too_small()
+    public void memory_so_large_that_ram_end_wraps_is_called_too_large_not_too_small()
     {
-        // KNOWN BUG: Arm64VirtMachine.Build computes the boot layout (ramBase + ramSize wraps) before
-        // its RamLimit check, so 16 EiB is reported as "too small ... (use at least 64 MiB)".
-        // Proposed fix: move the RamLimit check above Arm64BootLayout.Compute and write it without
-        // overflow: if (config.MemoryBytes > VirtMemoryMap.RamLimit - VirtMemoryMap.RamBase) throw ...
         CliResult result = ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--memory", "18446744073709551615");
 
         AssertUsageError(result, "too large");
