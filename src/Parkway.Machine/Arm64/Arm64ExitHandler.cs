@@ -91,16 +91,16 @@ public sealed partial class Arm64ExitHandler : IVcpuExitHandler
         {
             case KvmSystemEventType.Shutdown:
                 Log.GuestEvent(_logger, slot.Index, "powered off (PSCI SYSTEM_OFF)");
-                _lifetime.RequestExit(0, "guest powered off");
+                _lifetime.RequestExit(0, "guest powered off", ShutdownCause.GuestShutdown);
                 return VcpuExitAction.Stop;
             case KvmSystemEventType.Reset:
                 // Parkway does not reboot guests (like Firecracker): a reset ends the VM cleanly.
                 Log.GuestEvent(_logger, slot.Index, "requested a reset (PSCI SYSTEM_RESET); Parkway does not reboot guests, exiting");
-                _lifetime.RequestExit(0, "guest reset");
+                _lifetime.RequestExit(0, "guest reset", ShutdownCause.GuestReset);
                 return VcpuExitAction.Stop;
             case KvmSystemEventType.Crash:
                 Log.GuestEvent(_logger, slot.Index, "reported a crash");
-                _lifetime.RequestExit(1, "guest crashed");
+                _lifetime.RequestExit(1, "guest crashed", ShutdownCause.GuestPanic);
                 return VcpuExitAction.Stop;
             default:
                 Log.UnknownSystemEvent(_logger, slot.Index, (uint)type);

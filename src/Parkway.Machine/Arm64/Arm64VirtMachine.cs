@@ -6,6 +6,7 @@ using Parkway.Kvm;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
 using Parkway.Machine.Devices;
+using Parkway.Machine.Hotplug;
 using Parkway.Machine.Memory;
 
 namespace Parkway.Machine.Arm64;
@@ -59,6 +60,12 @@ public sealed partial class Arm64VirtMachine : IDisposable
 
     /// <summary>The ACPI tables the guest was given (ACPI boot only).</summary>
     public AcpiTableSet? AcpiTables { get; private set; }
+
+    /// <summary>CPU hot-plug as the control plane sees it (device_add/device_del/device_set).</summary>
+    public CpuHotplugController Hotplug { get; private set; } = null!;
+
+    /// <summary>The arm64 CPU device type name (QEMU's for KVM's host CPU model).</summary>
+    public const string CpuTypeName = "host-arm-cpu";
 
     /// <summary>Where the boot pieces were placed.</summary>
     public Arm64BootLayout? Layout { get; private set; }
@@ -141,6 +148,26 @@ public sealed partial class Arm64VirtMachine : IDisposable
         return exit;
     }
 
+    /// <summary>Stops every vCPU outside the guest (QMP stop).</summary>
+    public void Pause() => Cpus.Pause();
+
+    /// <summary>Lets the vCPUs run again (QMP cont).</summary>
+    public void Resume() => Cpus.Resume();
+
+    /// <summary>True unless paused.</summary>
+    public bool IsRunning => Cpus.IsRunning;
+
+    /// <summary>Presses the ACPI power button (GED power-down event); the guest decides what to do.</summary>
+    public void PressPowerButton()
+    {
+        if (Ged is null)
+        {
+            throw new HotplugRequestException(HotplugErrorKind.Generic, "system_powerdown needs the ACPI power button: boot the guest with --acpi on");
+        }
+
+        Ged.Raise(GedEventBits.PowerDown);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -187,6 +214,7 @@ public sealed partial class Arm64VirtMachine : IDisposable
 
         // The order is the point of Parkway: all possible vCPUs first, then the vGIC for all of them.
         Cpus = Own(CpuManager.CreateAll(Vm, Config.Cpus, new Arm64VcpuArchitecture(Vm), _logger));
+        Hotplug = new CpuHotplugController(Cpus, CpuTypeName, hotplugAvailable: Config.Acpi);
         Gic = Own(VgicV3.Create(Vm, VirtMemoryMap.RedistributorRegions(Config.Cpus.Max), 32 + VirtMemoryMap.SpiCount));
         Gic.Initialize();
     }

@@ -51,12 +51,12 @@ internal static class RunCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
             context.Cancel = true;
-            machine.Lifetime.RequestExit(130, "interrupted (SIGINT)");
+            machine.Lifetime.RequestExit(130, "interrupted (SIGINT)", ShutdownCause.HostSignal);
         });
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            machine.Lifetime.RequestExit(143, "terminated (SIGTERM)");
+            machine.Lifetime.RequestExit(143, "terminated (SIGTERM)", ShutdownCause.HostSignal);
         });
 
         MachineExit exit = machine.Run();

@@ -1,0 +1,246 @@
+using Parkway.Machine.Config;
+using Parkway.Machine.Cpu;
+
+namespace Parkway.Machine.Hotplug;
+
+/// <summary>
+/// The control plane's view of CPU hot-plug, architecture-neutral: resolves device requests
+/// (driver, id, topology properties) to slots with QEMU's validation order and error texts, and
+/// drives the <see cref="CpuManager"/>. Never waits for the guest: plug and unplug return once the
+/// guest has been notified; completion is reported by events.
+/// </summary>
+public sealed class CpuHotplugController
+{
+    private const string PeripheralPath = "/machine/peripheral/";
+
+    private readonly CpuManager _cpus;
+    private readonly Lock _lock = new();
+
+    /// <summary>Creates the controller.</summary>
+    /// <param name="cpus">The CPU slots.</param>
+    /// <param name="cpuType">The device type name of a CPU (arm64: <c>host-arm-cpu</c>).</param>
+    /// <param name="hotplugAvailable">False when the guest has no way to learn of a plug (no ACPI).</param>
+    public CpuHotplugController(CpuManager cpus, string cpuType, bool hotplugAvailable)
+    {
+        _cpus = cpus;
+        CpuType = cpuType;
+        HotplugAvailable = hotplugAvailable;
+    }
+
+    /// <summary>The device type name of a CPU.</summary>
+    public string CpuType { get; }
+
+    /// <summary>True when CPUs can be plugged (the guest was booted with ACPI).</summary>
+    public bool HotplugAvailable { get; }
+
+    /// <summary>Every slot, highest index first (QEMU's order for query-hotpluggable-cpus).</summary>
+    public IReadOnlyList<CpuSlotView> Slots()
+    {
+        lock (_lock)
+        {
+            return [.. _cpus.Slots.Reverse().Select(View)];
+        }
+    }
+
+    /// <summary>Plugged CPUs in index order (query-cpus-fast).</summary>
+    public IReadOnlyList<CpuSlotView> PluggedCpus()
+    {
+        lock (_lock)
+        {
+            return [.. _cpus.Slots.Where(static s => s.IsEnabled).Select(View)];
+        }
+    }
+
+    /// <summary>Every slot in index order (query-cpus-powerstate).</summary>
+    public IReadOnlyList<CpuSlotView> PowerStates()
+    {
+        lock (_lock)
+        {
+            return [.. _cpus.Slots.Select(View)];
+        }
+    }
+
+    /// <summary>device_add of a CPU.</summary>
+    public void Add(string driver, string? id, CpuTopologyRequest props)
+    {
+        lock (_lock)
+        {
+            CheckDriver(driver);
+            if (id is not null && FindById(id) is not null)
+            {
+                throw Generic($"Duplicate device ID '{id}'");
+            }
+
+            CpuSlot slot = Resolve(props);
+            if (slot.IsEnabled || slot.HasThread)
+            {
+                throw Generic($"CPU[{slot.Index}] with MPIDR 0x{slot.ArchId:x} exists");
+            }
+
+            RequireHotplug();
+            Plug(slot, id);
+        }
+    }
+
+    /// <summary>
+    /// device_del: asks the guest to eject the CPU. Repeating it while the guest has not ejected yet
+    /// is harmless: the guest is notified again (a retry for a guest that missed the first one).
+    /// </summary>
+    public void Delete(string idOrPath)
+    {
+        lock (_lock)
+        {
+            CpuSlot slot = FindById(idOrPath) ?? FindByQomPath(idOrPath)
+                ?? throw new HotplugRequestException(HotplugErrorKind.DeviceNotFound, $"Device '{idOrPath}' not found");
+            Unplug(slot);
+        }
+    }
+
+    /// <summary>
+    /// device_set (RFC V6): admin-state=enable plugs the addressed slot, disable asks the guest to
+    /// give it up. The slot is addressed by topology properties, or by the id it was plugged with.
+    /// </summary>
+    public void SetAdminState(string? driver, string? id, CpuTopologyRequest props, bool enable)
+    {
+        lock (_lock)
+        {
+            if (driver is not null)
+            {
+                CheckDriver(driver);
+            }
+
+            bool hasProps = props.SocketId is not null || props.ClusterId is not null || props.CoreId is not null || props.ThreadId is not null;
+            CpuSlot? byId = id is null ? null : FindById(id) ?? FindByQomPath(id);
+            CpuSlot slot = hasProps ? Resolve(props) : byId
+                ?? throw (id is null ? Generic("CPU socket-id is not set") : new HotplugRequestException(HotplugErrorKind.DeviceNotFound, $"Device '{id}' not found"));
+            if (byId is not null && byId != slot)
+            {
+                throw Generic($"Device '{id}' is CPU[{byId.Index}], not CPU[{slot.Index}] given by the properties");
+            }
+
+            if (enable)
+            {
+                if (slot.IsEnabled)
+                {
+                    return; // Already enabled: setting the same state again changes nothing.
+                }
+
+                if (slot.HasThread)
+                {
+                    throw Generic($"CPU[{slot.Index}] is still being disabled; retry when DEVICE_DELETED arrives");
+                }
+
+                RequireHotplug();
+                Plug(slot, id ?? slot.DeviceId);
+            }
+            else
+            {
+                if (!slot.IsEnabled && !slot.IsBootCpu)
+                {
+                    return;
+                }
+
+                Unplug(slot);
+            }
+        }
+    }
+
+    private void Plug(CpuSlot slot, string? id)
+    {
+        try
+        {
+            _cpus.Plug(slot.Index, id);
+        }
+        catch (CpuHotplugException e)
+        {
+            throw Generic(e.Message);
+        }
+    }
+
+    private void Unplug(CpuSlot slot)
+    {
+        if (slot.IsBootCpu)
+        {
+            CpuTopologyIds ids = slot.TopologyIds;
+            throw Generic($"Boot CPU(id{slot.Index}={ids.SocketId}:{ids.ClusterId}:{ids.CoreId}:{ids.ThreadId}) hot-unplug not supported");
+        }
+
+        if (!HotplugAvailable)
+        {
+            throw Generic("CPU hot unplug not supported without ACPI");
+        }
+
+        try
+        {
+            _cpus.RequestUnplug(slot.Index);
+        }
+        catch (CpuHotplugException e)
+        {
+            throw Generic(e.Message);
+        }
+    }
+
+    private void CheckDriver(string driver)
+    {
+        if (driver != CpuType)
+        {
+            throw Generic($"'{driver}' is not a valid device model name");
+        }
+    }
+
+    private void RequireHotplug()
+    {
+        if (!HotplugAvailable)
+        {
+            throw Generic("CPU hotplug not supported on this machine: boot the guest with --acpi on");
+        }
+    }
+
+    private CpuSlot Resolve(CpuTopologyRequest props)
+    {
+        CpuTopology topology = _cpus.Config.Topology;
+        int socket = Required(props.SocketId, "socket-id", topology.Sockets);
+        int cluster = Required(props.ClusterId, "cluster-id", topology.Clusters);
+        int core = Required(props.CoreId, "core-id", topology.Cores);
+        int thread = Required(props.ThreadId, "thread-id", topology.Threads);
+        return _cpus.Slots[topology.IndexOf(new CpuTopologyIds(socket, cluster, core, thread))];
+    }
+
+    private static int Required(int? value, string name, int count)
+    {
+        if (value is not { } given)
+        {
+            throw Generic($"CPU {name} is not set");
+        }
+
+        if (given < 0 || given >= count)
+        {
+            throw Generic($"Invalid CPU {name}: {given} must be in range 0:{count - 1}");
+        }
+
+        return given;
+    }
+
+    private CpuSlot? FindById(string id) => _cpus.Slots.FirstOrDefault(s => s.DeviceId == id && (s.IsEnabled || s.HasThread));
+
+    private CpuSlot? FindByQomPath(string path) => _cpus.Slots.FirstOrDefault(s => (s.IsEnabled || s.HasThread) && QomPath(s) == path);
+
+    private static string? QomPath(CpuSlot slot) => !slot.IsEnabled && !slot.HasThread ? null
+        : slot.DeviceId is { } id ? PeripheralPath + id
+        : slot.IsBootCpu ? $"/machine/unattached/device[{slot.Index}]"
+        : $"/machine/peripheral-anon/cpu[{slot.Index}]";
+
+    private static CpuSlotView View(CpuSlot slot) => new(
+        slot.Index,
+        slot.TopologyIds,
+        slot.ArchId,
+        slot.IsEnabled,
+        slot.IsBootCpu,
+        slot.DeviceId,
+        QomPath(slot),
+        slot.ThreadId,
+        slot.IsPoweredOn ? CpuOperState.On : slot.HasThread ? CpuOperState.Standby : CpuOperState.Off,
+        slot.IsRemovePending);
+
+    private static HotplugRequestException Generic(string message) => new(HotplugErrorKind.Generic, message);
+}
