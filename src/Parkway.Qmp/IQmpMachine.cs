@@ -1,0 +1,56 @@
+namespace Parkway.Qmp;
+
+/// <summary>
+/// What the QMP server needs from the virtual machine. The VMM implements it; the QMP library never
+/// references the machine or KVM projects.
+/// </summary>
+/// <remarks>
+/// The server never calls two members at once (it holds one lock around every call, as QEMU holds its
+/// big lock), so an implementation may assume single-threaded command execution. Methods report
+/// refusals by throwing <see cref="QmpErrorException"/> with QEMU's class and text; any other
+/// exception becomes a <c>GenericError</c> carrying its message. <see cref="EventRaised"/> may be raised
+/// from any thread, including from inside a command (e.g. <c>STOP</c> from <see cref="Stop"/>); the
+/// server only queues the event, so raising is cheap and never blocks on a client.
+/// </remarks>
+public interface IQmpMachine
+{
+    /// <summary><c>query-status</c>.</summary>
+    QmpStatusInfo QueryStatus();
+
+    /// <summary><c>query-hotpluggable-cpus</c>: one entry per possible CPU slot.</summary>
+    IReadOnlyList<QmpHotpluggableCpu> QueryHotpluggableCpus();
+
+    /// <summary><c>query-cpus-fast</c>: the plugged (realized) CPUs only.</summary>
+    IReadOnlyList<QmpCpuInfoFast> QueryCpusFast();
+
+    /// <summary><c>query-cpus-powerstate</c> (QEMU RFC V6 view): every possible CPU with admin and operational state.</summary>
+    IReadOnlyList<QmpCpuPowerState> QueryCpusPowerState();
+
+    /// <summary><c>device_add</c>: plug a device (a CPU: driver + topology properties).</summary>
+    void DeviceAdd(QmpDeviceArguments arguments);
+
+    /// <summary><c>device_del</c>: request removal; completion is reported by a <c>DEVICE_DELETED</c> event.</summary>
+    void DeviceDel(string id);
+
+    /// <summary><c>device_set</c> (QEMU RFC V6): <paramref name="adminState"/> is <c>enable</c> or <c>disable</c>.</summary>
+    void DeviceSet(QmpDeviceArguments arguments, string adminState);
+
+    /// <summary><c>stop</c>: pause every vCPU (then raise <c>STOP</c>).</summary>
+    void Stop();
+
+    /// <summary><c>cont</c>: resume (then raise <c>RESUME</c>).</summary>
+    void Cont();
+
+    /// <summary><c>system_powerdown</c>: press the ACPI power button (raise <c>POWERDOWN</c>).</summary>
+    void SystemPowerdown();
+
+    /// <summary>
+    /// <c>quit</c>: called after the <c>{"return": {}}</c> reply has been written. Should request the VMM
+    /// to exit and return promptly (raise <c>SHUTDOWN {"guest": false, "reason": "host-qmp-quit"}</c>);
+    /// dispose the server from the VMM's own shutdown path, not from inside this call.
+    /// </summary>
+    void Quit();
+
+    /// <summary>Asynchronous events (DEVICE_DELETED, ACPI_DEVICE_OST, SHUTDOWN, ...); the server adds the timestamp.</summary>
+    event Action<QmpEvent>? EventRaised;
+}
