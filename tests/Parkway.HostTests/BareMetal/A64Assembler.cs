@@ -1,0 +1,95 @@
+using System.Buffers.Binary;
+
+namespace Parkway.HostTests.BareMetal;
+
+/// <summary>
+/// Encodes the handful of A64 instructions the bare-metal test guests need (Arm ARM, C6), with
+/// labels resolved in a second pass. Just enough to talk PSCI and poke the UART — no toolchain.
+/// </summary>
+public sealed class A64Assembler
+{
+    private readonly List<Func<int, uint>> _instructions = [];
+    private readonly Dictionary<string, int> _labels = [];
+
+    /// <summary>Current offset in bytes from the start of the code.</summary>
+    public int Offset => _instructions.Count * 4;
+
+    /// <summary>Defines a label at the current offset.</summary>
+    public A64Assembler Label(string name)
+    {
+        _labels.Add(name, Offset);
+        return this;
+    }
+
+    /// <summary>MOVZ Xd, #imm16, LSL #(16*shift).</summary>
+    public A64Assembler Movz(int rd, ushort imm16, int shift = 0) => Emit(0xD280_0000u | (uint)shift << 21 | (uint)imm16 << 5 | (uint)rd);
+
+    /// <summary>MOVK Xd, #imm16, LSL #(16*shift).</summary>
+    public A64Assembler Movk(int rd, ushort imm16, int shift = 0) => Emit(0xF280_0000u | (uint)shift << 21 | (uint)imm16 << 5 | (uint)rd);
+
+    /// <summary>Loads a 32-bit constant into Xd (MOVZ + MOVK).</summary>
+    public A64Assembler Mov32(int rd, uint value) => Movz(rd, (ushort)value).Movk(rd, (ushort)(value >> 16), 1);
+
+    /// <summary>ADD Xd, Xn, #imm12.</summary>
+    public A64Assembler AddImmediate(int rd, int rn, uint imm12) => Emit(0x9100_0000u | imm12 << 10 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>ADR Xd, label.</summary>
+    public A64Assembler Adr(int rd, string label)
+    {
+        int at = Offset;
+        _instructions.Add(_ => 0);
+        int index = _instructions.Count - 1;
+        _instructions[index] = _ =>
+        {
+            int delta = _labels[label] - at;
+            return 0x1000_0000u | (uint)(delta & 3) << 29 | (uint)((delta >> 2) & 0x7FFFF) << 5 | (uint)rd;
+        };
+        return this;
+    }
+
+    /// <summary>STRB Wt, [Xn].</summary>
+    public A64Assembler Strb(int rt, int rn) => Emit(0x3900_0000u | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>STR Xt, [Xn].</summary>
+    public A64Assembler Str(int rt, int rn) => Emit(0xF900_0000u | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>LDR Xt, [Xn].</summary>
+    public A64Assembler Ldr(int rt, int rn) => Emit(0xF940_0000u | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>CBZ Xt, label.</summary>
+    public A64Assembler Cbz(int rt, string label) => Branch(label, delta => 0xB400_0000u | (uint)((delta >> 2) & 0x7FFFF) << 5 | (uint)rt);
+
+    /// <summary>B label.</summary>
+    public A64Assembler B(string label) => Branch(label, delta => 0x1400_0000u | (uint)(delta >> 2) & 0x3FF_FFFF);
+
+    /// <summary>HVC #0: an SMCCC call through the hypervisor (what PSCI method "hvc" means).</summary>
+    public A64Assembler Hvc() => Emit(0xD400_0002u);
+
+    /// <summary>A 64-bit data word (8-byte aligned by the caller).</summary>
+    public A64Assembler Quad(ulong value) => Emit((uint)value).Emit((uint)(value >> 32));
+
+    /// <summary>The encoded code.</summary>
+    public byte[] Assemble()
+    {
+        byte[] code = new byte[Offset];
+        for (int i = 0; i < _instructions.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(code.AsSpan(i * 4), _instructions[i](i * 4));
+        }
+
+        return code;
+    }
+
+    private A64Assembler Emit(uint word)
+    {
+        _instructions.Add(_ => word);
+        return this;
+    }
+
+    private A64Assembler Branch(string label, Func<int, uint> encode)
+    {
+        int at = Offset;
+        _instructions.Add(_ => encode(_labels[label] - at));
+        return this;
+    }
+}

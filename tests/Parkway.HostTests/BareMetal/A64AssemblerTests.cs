@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace Parkway.HostTests.BareMetal;
+
+/// <summary>The hand encoder agrees with binutils' aarch64 disassembler (no test host needed).</summary>
+public sealed class A64AssemblerTests
+{
+    [Fact]
+    public void EveryInstructionDisassemblesToWhatWasMeant()
+    {
+        byte[] code = new A64Assembler()
+            .Label("top")
+            .Movz(19, 0x0900, 1)
+            .Mov32(0, 0xC400_0003)
+            .AddImmediate(4, 0, 0x33)
+            .Adr(2, "data")
+            .Strb(4, 19)
+            .Str(6, 0)
+            .Ldr(6, 5)
+            .Cbz(6, "top")
+            .Hvc()
+            .B("top")
+            .Label("data")
+            .Quad(0)
+            .Assemble();
+        string[] expected =
+        [
+            "mov\tx19, #0x9000000",
+            "mov\tx0, #0x3",
+            "movk\tx0, #0xc400, lsl #16",
+            "add\tx4, x0, #0x33",
+            "adr\tx2, 0x2c",
+            "strb\tw4, [x19]",
+            "str\tx6, [x0]",
+            "ldr\tx6, [x5]",
+            "cbz\tx6, 0x0",
+            "hvc\t#0x0",
+            "b\t0x0",
+        ];
+
+        string path = Path.Combine(Directory.CreateTempSubdirectory("parkway-a64-").FullName, "code.bin");
+        File.WriteAllBytes(path, code);
+        var start = new ProcessStartInfo("aarch64-linux-gnu-objdump") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in (string[])["-D", "-b", "binary", "-m", "aarch64", path])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using Process objdump = Process.Start(start) ?? throw new InvalidOperationException("aarch64-linux-gnu-objdump is missing (install binutils-aarch64-linux-gnu)");
+        string listing = objdump.StandardOutput.ReadToEnd();
+        objdump.WaitForExit();
+        Assert.Equal(0, objdump.ExitCode);
+        string[] disassembled = [.. listing.Split('\n')
+            .Select(static l => l.Split('\t'))
+            .Where(static cells => cells.Length >= 3 && cells[0].TrimEnd().EndsWith(':'))
+            .Select(static cells => string.Join('\t', cells.Skip(2)).Split("//")[0].Trim())
+            .Take(expected.Length)];
+        Assert.Equal(expected, disassembled);
+    }
+}
