@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Parkway.Control;
 using Parkway.Machine;
 using Parkway.Machine.Arm64;
 using Parkway.Machine.Config;
+using Parkway.Qmp;
 
 namespace Parkway.Cli;
 
@@ -19,11 +21,12 @@ internal static class RunCommand
         var memory = CommonOptions.Memory();
         var serial = new Option<string>("--serial") { Description = "guest console: stdio, off or file=PATH", DefaultValueFactory = _ => "stdio" };
         var acpi = new Option<string>("--acpi") { Description = "describe the machine with ACPI (on) or a device tree only (off)", DefaultValueFactory = _ => "on" };
+        var qmp = new Option<string?>("--qmp") { Description = "QMP control socket: unix:PATH" };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, logLevel,
         };
         command.SetAction(result =>
         {
@@ -35,17 +38,27 @@ internal static class RunCommand
                 Cpus: CpuConfig.Parse(result.GetValue(cpus)!),
                 MemoryBytes: SizeParser.Parse(result.GetValue(memory)!, "--memory"),
                 Serial: SerialConfig.Parse(result.GetValue(serial)!),
-                Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"));
+                Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"),
+                QmpSocketPath: ParseQmp(result.GetValue(qmp)));
             return Run(config, level);
         });
         return command;
     }
+
+    private static string? ParseQmp(string? text) => text switch
+    {
+        null => null,
+        _ when text.StartsWith("unix:", StringComparison.Ordinal) && text.Length > 5 => text[5..],
+        _ => throw new ConfigurationException($"--qmp: expected unix:PATH, got '{text}'"),
+    };
 
     private static int Run(VmConfig config, LogLevel level)
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
         using Arm64VirtMachine machine = Arm64VirtMachine.Build(config, logger);
+        using var control = new QmpMachine(machine);
+        using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
 
         // SIGINT/SIGTERM stop the machine cleanly (vCPU threads joined, console flushed).
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
@@ -60,6 +73,20 @@ internal static class RunCommand
         });
 
         MachineExit exit = machine.Run();
+        control.ReportShutdown(exit);
         return exit.ExitCode;
+    }
+
+    private static QmpServer StartQmp(string socket, QmpMachine control, ILogger logger)
+    {
+        var version = new QmpVersionInfo(9, 2, 0, $"parkway {typeof(RunCommand).Assembly.GetName().Version}");
+        try
+        {
+            return QmpServer.Start(socket, control, version, message => QmpLog.Message(logger, message));
+        }
+        catch (QmpSocketInUseException e)
+        {
+            throw new ConfigurationException($"--qmp: {e.Message}", e);
+        }
     }
 }

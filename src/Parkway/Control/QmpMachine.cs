@@ -1,0 +1,213 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parkway.Machine;
+using Parkway.Machine.Arm64;
+using Parkway.Machine.Config;
+using Parkway.Machine.Cpu;
+using Parkway.Machine.Hotplug;
+using Parkway.Qmp;
+
+namespace Parkway.Control;
+
+/// <summary>
+/// The running arm64 machine as the QMP server sees it: maps QMP commands onto the hot-plug
+/// controller and the machine, turns refusals into QEMU's error classes, and machine happenings
+/// (guest ejected a CPU, _OST, shutdown) into QMP events. Every call returns without waiting for
+/// the guest.
+/// </summary>
+internal sealed class QmpMachine : IQmpMachine, IDisposable
+{
+    private static readonly string[] TopologyProperties = ["socket-id", "cluster-id", "core-id", "thread-id"];
+
+    private readonly Arm64VirtMachine _machine;
+    private int _shutdownReported;
+
+    public QmpMachine(Arm64VirtMachine machine)
+    {
+        _machine = machine;
+        _machine.Cpus.Unplugged += OnUnplugged;
+        _machine.Cpus.OstReported += OnOst;
+    }
+
+    public event Action<QmpEvent>? EventRaised;
+
+    private CpuHotplugController Hotplug => _machine.Hotplug;
+
+    public QmpStatusInfo QueryStatus() =>
+        Volatile.Read(ref _shutdownReported) != 0 ? new QmpStatusInfo(false, "shutdown")
+        : _machine.IsRunning ? new QmpStatusInfo(true, "running")
+        : new QmpStatusInfo(false, "paused");
+
+    public IReadOnlyList<QmpHotpluggableCpu> QueryHotpluggableCpus() =>
+        [.. Hotplug.Slots().Select(static s => new QmpHotpluggableCpu(Arm64VirtMachine.CpuTypeName, 1, Props(s.TopologyIds), s.QomPath))];
+
+    public IReadOnlyList<QmpCpuInfoFast> QueryCpusFast() =>
+        [.. Hotplug.PluggedCpus().Select(static s => new QmpCpuInfoFast(s.Index, s.QomPath!, s.HostThreadId, Props(s.TopologyIds)))];
+
+    public IReadOnlyList<QmpCpuPowerState> QueryCpusPowerState() =>
+        [.. Hotplug.PowerStates().Select(static s => new QmpCpuPowerState(
+            s.Index,
+            s.QomPath,
+            Props(s.TopologyIds),
+            s.IsPlugged ? "enabled" : "disabled",
+            s.OperState switch { CpuOperState.On => "on", CpuOperState.Standby => "standby", _ => "off" },
+            s.UnplugPending))];
+
+    public void DeviceAdd(QmpDeviceArguments arguments)
+    {
+        string driver = arguments.Driver ?? throw QmpErrorException.GenericError("Parameter 'driver' is missing");
+        Translate(() => Hotplug.Add(driver, arguments.Id, TopologyOf(driver, arguments.Properties)));
+    }
+
+    public void DeviceDel(string id) => Translate(() => Hotplug.Delete(id));
+
+    public void DeviceSet(QmpDeviceArguments arguments, string adminState)
+    {
+        bool enable = adminState switch
+        {
+            "enable" => true,
+            "disable" => false,
+            _ => throw QmpErrorException.GenericError($"Parameter 'admin-state' does not accept value '{adminState}' (enable or disable)"),
+        };
+        string driver = arguments.Driver ?? Arm64VirtMachine.CpuTypeName;
+        Translate(() => Hotplug.SetAdminState(arguments.Driver, arguments.Id, TopologyOf(driver, arguments.Properties), enable));
+    }
+
+    public void Stop()
+    {
+        if (_machine.IsRunning)
+        {
+            _machine.Pause();
+            Raise("STOP");
+        }
+    }
+
+    public void Cont()
+    {
+        if (!_machine.IsRunning)
+        {
+            _machine.Resume();
+            Raise("RESUME");
+        }
+    }
+
+    public void SystemPowerdown()
+    {
+        Translate(_machine.PressPowerButton);
+        Raise("POWERDOWN");
+    }
+
+    public void Quit() => _machine.Lifetime.RequestExit(0, "quit requested over QMP", ShutdownCause.HostQmpQuit);
+
+    /// <summary>Emits SHUTDOWN for the way the machine ended (once).</summary>
+    public void ReportShutdown(MachineExit exit)
+    {
+        if (Interlocked.Exchange(ref _shutdownReported, 1) != 0)
+        {
+            return;
+        }
+
+        bool byGuest = exit.Cause is ShutdownCause.GuestShutdown or ShutdownCause.GuestReset or ShutdownCause.GuestPanic;
+        string reason = exit.Cause switch
+        {
+            ShutdownCause.HostQmpQuit => "host-qmp-quit",
+            ShutdownCause.HostSignal => "host-signal",
+            ShutdownCause.GuestShutdown => "guest-shutdown",
+            ShutdownCause.GuestReset => "guest-reset",
+            ShutdownCause.GuestPanic => "guest-panic",
+            _ => "host-error",
+        };
+        Raise("SHUTDOWN", new JsonObject { ["guest"] = byGuest, ["reason"] = reason });
+    }
+
+    public void Dispose()
+    {
+        _machine.Cpus.Unplugged -= OnUnplugged;
+        _machine.Cpus.OstReported -= OnOst;
+    }
+
+    private static QmpCpuInstanceProperties Props(CpuTopologyIds ids) => new()
+    {
+        SocketId = ids.SocketId,
+        ClusterId = ids.ClusterId,
+        CoreId = ids.CoreId,
+        ThreadId = ids.ThreadId,
+    };
+
+    /// <summary>Reads the CPU topology properties; any other property does not exist on the CPU type.</summary>
+    private static CpuTopologyRequest TopologyOf(string driver, IReadOnlyDictionary<string, JsonElement> properties)
+    {
+        foreach (string name in properties.Keys)
+        {
+            if (Array.IndexOf(TopologyProperties, name) < 0)
+            {
+                throw QmpErrorException.GenericError($"Property '{driver}.{name}' not found");
+            }
+        }
+
+        return new CpuTopologyRequest(
+            Integer(properties, "socket-id"),
+            Integer(properties, "cluster-id"),
+            Integer(properties, "core-id"),
+            Integer(properties, "thread-id"));
+    }
+
+    private static int? Integer(IReadOnlyDictionary<string, JsonElement> properties, string name)
+    {
+        if (!properties.TryGetValue(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int number))
+        {
+            throw QmpErrorException.GenericError($"Invalid parameter type for '{name}', expected: integer");
+        }
+
+        return number;
+    }
+
+    private static void Translate(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (HotplugRequestException e)
+        {
+            throw e.Kind == HotplugErrorKind.DeviceNotFound
+                ? QmpErrorException.DeviceNotFound(e.Message)
+                : QmpErrorException.GenericError(e.Message);
+        }
+    }
+
+    private void OnUnplugged(CpuSlot slot)
+    {
+        string path = slot.DeviceId is { } id ? $"/machine/peripheral/{id}" : $"/machine/peripheral-anon/cpu[{slot.Index}]";
+        var data = new JsonObject();
+        if (slot.DeviceId is not null)
+        {
+            data["device"] = slot.DeviceId;
+        }
+
+        data["path"] = path;
+        Raise("DEVICE_DELETED", data);
+    }
+
+    private void OnOst(CpuSlot slot, uint ostEvent, uint ostStatus)
+    {
+        var info = new JsonObject();
+        if (slot.DeviceId is not null)
+        {
+            info["device"] = slot.DeviceId;
+        }
+
+        info["slot"] = slot.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info["slot-type"] = "CPU";
+        info["source"] = ostEvent;
+        info["status"] = ostStatus;
+        Raise("ACPI_DEVICE_OST", new JsonObject { ["info"] = info });
+    }
+
+    private void Raise(string name, JsonObject? data = null) => EventRaised?.Invoke(new QmpEvent(name, data));
+}
