@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 
 namespace Parkway.Qmp.Protocol;
 
@@ -43,6 +44,13 @@ internal sealed class QmpDispatcher
 
     public QmpReply Dispatch(byte[] json, QmpSession session)
     {
+        // The reader validates UTF-8 only lazily (when a string is read); check it up front so a bad
+        // byte in, say, the id cannot surface later while the reply is being written.
+        if (!Utf8.IsValid(json))
+        {
+            return new QmpReply(QmpMessages.Error(QmpErrorClass.GenericError, "JSON parse error, invalid UTF-8 sequence", null));
+        }
+
         JsonDocument document;
         try
         {

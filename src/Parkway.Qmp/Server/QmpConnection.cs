@@ -148,6 +148,11 @@ internal sealed class QmpConnection : IDisposable
         {
             // The client left or the server is closing: nothing to report to anyone.
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug here must cost one connection, never the VMM.
+            _log?.Invoke($"qmp: {_name}: closing after an internal error: {e}");
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
