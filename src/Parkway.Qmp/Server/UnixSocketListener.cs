@@ -28,27 +28,37 @@ internal static class UnixSocketListener
             throw new ArgumentException($"QMP socket path '{path}' is not usable: {e.Message}", nameof(path), e);
         }
 
-        ClaimPath(path, endPoint);
+        bool replaceStale = ClaimPath(path, endPoint);
+
+        // The socket is bound under a private temporary name and renamed into place, for two reasons:
+        // it appears at PATH already mode 0600 and listening (no window with a wider mode, no window
+        // where clients get ECONNREFUSED), and .NET's Socket.Dispose unlinks the path it bound, which
+        // would delete whatever file sits at PATH at exit, even one that replaced ours. Disposing now
+        // unlinks the (long gone) temporary name; PATH is removed by Remove() after an identity check.
+        // chmod rather than umask: the umask is process-wide and racy with other threads creating files.
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
+        string temporary = Path.Combine(directory, ".qmp" + Guid.NewGuid().ToString("N")[..10]);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.Bind(endPoint);
-            // chmod between bind() and listen() rather than changing the umask: the umask is process-wide
-            // (racy with every other thread creating files), and until listen() any connect() is refused,
-            // so nobody can get in through the momentarily wider mode.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            identity = FileStatus.Get(path) ?? throw new IOException($"QMP socket {path} vanished right after bind");
+            socket.Bind(new UnixDomainSocketEndPoint(temporary));
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             socket.Listen(Backlog);
+            // Without overwrite, File.Move fails if something appeared at PATH since the check.
+            File.Move(temporary, path, overwrite: replaceStale);
+            identity = FileStatus.Get(path) ?? throw new IOException($"QMP socket {path} vanished right after it was created");
             return socket;
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
         {
             socket.Dispose();
+            TryDelete(temporary);
             throw new IOException($"cannot listen on QMP socket {path}: {e.Message}", e);
         }
         catch
         {
             socket.Dispose();
+            TryDelete(temporary);
             throw;
         }
     }
@@ -72,12 +82,13 @@ internal static class UnixSocketListener
         }
     }
 
-    private static void ClaimPath(string path, UnixDomainSocketEndPoint endPoint)
+    /// <summary>Checks what is at <paramref name="path"/>; true when it is a stale socket to replace.</summary>
+    private static bool ClaimPath(string path, UnixDomainSocketEndPoint endPoint)
     {
         FileStatus.Identity? existing = FileStatus.Get(path);
         if (existing is null)
         {
-            return;
+            return false;
         }
 
         if (!existing.Value.IsSocket)
@@ -95,8 +106,7 @@ internal static class UnixSocketListener
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
         {
             // Nobody listens: a leftover from a VMM that died. Take it over.
-            File.Delete(path);
-            return;
+            return true;
         }
         catch (SocketException e) when (e.SocketErrorCode is not (SocketError.WouldBlock or SocketError.InProgress or SocketError.TryAgain))
         {
@@ -104,5 +114,16 @@ internal static class UnixSocketListener
         }
 
         throw new QmpSocketInUseException($"QMP socket {path} is in use: another process is listening on it");
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 }
