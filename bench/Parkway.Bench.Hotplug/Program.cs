@@ -35,33 +35,46 @@ foreach (string argument in (string[])["run", "--kernel", kernel, "--initramfs",
 }
 
 using Process parkway = Process.Start(start) ?? throw new InvalidOperationException("cannot start parkway");
-var console = new GuestConsole(parkway);
-var timeout = TimeSpan.FromMinutes(2);
-console.WaitFor("PARKWAY-GUEST ready", TimeSpan.FromMinutes(5));
-
-await using QmpClient qmp = await QmpClient.ConnectAsync(socket);
-await qmp.NegotiateAsync();
-var table = new LatencyTable();
-var cpu1 = new JsonObject { ["driver"] = "host-arm-cpu", ["id"] = "bench1", ["socket-id"] = 0, ["cluster-id"] = 0, ["core-id"] = 1, ["thread-id"] = 0 };
-
-for (int round = 0; round < repeats; round++)
+try
 {
-    DateTimeOffset t0 = DateTimeOffset.UtcNow;
-    await qmp.ExecuteAsync("device_add", cpu1);
-    DateTimeOffset replied = DateTimeOffset.UtcNow;
-    DateTimeOffset online = console.WaitFor("online=0-1 enabled=0-1", timeout);
-    table.Add("plug: QMP reply", replied - t0);
-    table.Add("plug: VMM done (= reply)", replied - t0);
-    table.Add("plug: guest online", online - t0);
+    return await Measure(parkway, socket, repeats);
+}
+catch (Exception e) when (e is TimeoutException or IOException or QmpErrorException or OperationCanceledException)
+{
+    Console.Error.WriteLine($"parkway-bench-hotplug: {e.Message}");
+    parkway.Kill();
+    return 1;
+}
 
-    t0 = DateTimeOffset.UtcNow;
-    await qmp.ExecuteAsync("device_del", new JsonObject { ["id"] = "bench1" });
-    replied = DateTimeOffset.UtcNow;
-    DateTimeOffset parked = await WaitForDeviceDeleted(qmp, timeout);
-    DateTimeOffset offline = console.WaitFor("online=0 enabled=0", timeout);
-    table.Add("unplug: QMP reply", replied - t0);
-    table.Add("unplug: VMM done (DEVICE_DELETED)", parked - t0);
-    table.Add("unplug: guest offline", offline - t0);
+static async Task<int> Measure(Process parkway, string socket, int repeats)
+{
+    var console = new GuestConsole(parkway);
+    var timeout = TimeSpan.FromMinutes(2);
+    console.WaitFor("PARKWAY-GUEST ready", TimeSpan.FromMinutes(5));
+
+    await using QmpClient qmp = await QmpClient.ConnectAsync(socket);
+    await qmp.NegotiateAsync();
+    var table = new LatencyTable();
+    var cpu1 = new JsonObject { ["driver"] = "host-arm-cpu", ["id"] = "bench1", ["socket-id"] = 0, ["cluster-id"] = 0, ["core-id"] = 1, ["thread-id"] = 0 };
+
+    for (int round = 0; round < repeats; round++)
+    {
+        DateTimeOffset t0 = DateTimeOffset.UtcNow;
+        await qmp.ExecuteAsync("device_add", cpu1);
+        DateTimeOffset replied = DateTimeOffset.UtcNow;
+        DateTimeOffset online = console.WaitFor("online=0-1 enabled=0-1", timeout);
+        table.Add("plug: QMP reply", replied - t0);
+        table.Add("plug: VMM done (= reply)", replied - t0);
+        table.Add("plug: guest online", online - t0);
+
+        t0 = DateTimeOffset.UtcNow;
+        await qmp.ExecuteAsync("device_del", new JsonObject { ["id"] = "bench1" });
+        replied = DateTimeOffset.UtcNow;
+        DateTimeOffset parked = await WaitForDeviceDeleted(qmp, timeout);
+        DateTimeOffset offline = console.WaitFor("online=0 enabled=0", timeout);
+        table.Add("unplug: QMP reply", replied - t0);
+        table.Add("unplug: VMM done (DEVICE_DELETED)", parked - t0);
+        table.Add("unplug: guest offline", offline - t0);
 }
 
 Console.WriteLine($"CPU hot-plug latency, {repeats} plug/unplug rounds of one vCPU (boot=1,max=2), times from the QMP request:");
@@ -69,11 +82,22 @@ table.Print(Console.Out);
 await qmp.ExecuteAsync("system_powerdown");
 await parkway.WaitForExitAsync();
 return parkway.ExitCode;
+}
 
 static async Task<DateTimeOffset> WaitForDeviceDeleted(QmpClient qmp, TimeSpan timeout)
 {
     using var cancel = new CancellationTokenSource(timeout);
-    while (await qmp.ReadEventAsync(cancel.Token) is { } line)
+    string? line;
+    try
+    {
+        line = await qmp.ReadEventAsync(cancel.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        throw new TimeoutException($"no DEVICE_DELETED within {timeout.TotalSeconds:0} s");
+    }
+
+    for (; line is not null; line = await qmp.ReadEventAsync(cancel.Token))
     {
         using JsonDocument document = JsonDocument.Parse(line);
         JsonElement root = document.RootElement;

@@ -120,6 +120,21 @@ public class CpuHotplugRegistersTests
     }
 
     [Fact]
+    public void Eject_after_the_guest_acknowledged_the_remove_event_reaches_the_backend()
+    {
+        // The guest's real order: CSCN notifies and clears the remove event (CRMV=1), the kernel
+        // offlines the CPU, and only then _EJ0 writes the eject bit.
+        _backend.Plug(3);
+        _backend.RequestUnplug(3);
+        Select(3);
+        WriteByte(4, 0x4);
+        Assert.False(_backend.IsRemoving(3));
+        WriteByte(4, 0x8);
+        Assert.Equal([3], _backend.Ejected);
+        Assert.Empty(_rejections);
+    }
+
+    [Fact]
     public void Eject_of_a_boot_cpu_is_refused_and_reported()
     {
         _backend.RequestUnplug(1); // even if something marked it

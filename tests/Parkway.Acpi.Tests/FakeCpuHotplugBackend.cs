@@ -8,6 +8,7 @@ internal sealed class FakeCpuHotplugBackend : ICpuHotplugBackend
     private readonly bool[] _enabled;
     private readonly bool[] _inserting;
     private readonly bool[] _removing;
+    private readonly bool[] _unplugRequested;
     private readonly int _bootCpus;
 
     public FakeCpuHotplugBackend(int possible, int bootCpus)
@@ -15,6 +16,7 @@ internal sealed class FakeCpuHotplugBackend : ICpuHotplugBackend
         _enabled = new bool[possible];
         _inserting = new bool[possible];
         _removing = new bool[possible];
+        _unplugRequested = new bool[possible];
         _bootCpus = bootCpus;
         for (var i = 0; i < bootCpus; i++)
         {
@@ -34,13 +36,19 @@ internal sealed class FakeCpuHotplugBackend : ICpuHotplugBackend
         _inserting[slot] = true;
     }
 
-    public void RequestUnplug(int slot) => _removing[slot] = true;
+    public void RequestUnplug(int slot)
+    {
+        _removing[slot] = true;
+        _unplugRequested[slot] = true;
+    }
 
     public bool IsEnabled(int slot) => _enabled[slot];
 
     public bool IsInserting(int slot) => _inserting[slot];
 
     public bool IsRemoving(int slot) => _removing[slot];
+
+    public bool IsEjectAllowed(int slot) => _unplugRequested[slot];
 
     public void ClearInsert(int slot) => _inserting[slot] = false;
 
@@ -51,6 +59,7 @@ internal sealed class FakeCpuHotplugBackend : ICpuHotplugBackend
         Ejected.Add(slot);
         _enabled[slot] = false;
         _removing[slot] = false;
+        _unplugRequested[slot] = false;
     }
 
     public bool IsBootCpu(int slot) => slot < _bootCpus;

@@ -174,9 +174,9 @@ public sealed class CpuHotplugRegisters
                 return $"CPU hotplug: eject of boot CPU {slot} refused";
             }
 
-            if (!_backend.IsRemoving(slot))
+            if (!_backend.IsEjectAllowed(slot))
             {
-                return $"CPU hotplug: eject of CPU {slot} refused: no remove request is pending";
+                return $"CPU hotplug: eject of CPU {slot} refused: no unplug was requested";
             }
 
             ejectSlot = slot;

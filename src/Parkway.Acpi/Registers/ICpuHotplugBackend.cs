@@ -20,6 +20,13 @@ public interface ICpuHotplugBackend
     /// <summary>Whether a remove (eject request) event is pending for the slot.</summary>
     bool IsRemoving(int slot);
 
+    /// <summary>
+    /// Whether the guest may eject the slot now: an unplug was requested and has not completed.
+    /// Distinct from <see cref="IsRemoving"/>: the guest acknowledges (clears) the remove event in
+    /// its scan, before it offlines the CPU and evaluates <c>_EJ0</c>.
+    /// </summary>
+    bool IsEjectAllowed(int slot);
+
     /// <summary>The guest acknowledged the insert event.</summary>
     void ClearInsert(int slot);
 

@@ -27,6 +27,9 @@ public sealed class CpuHotplugBackend : ICpuHotplugBackend
     public bool IsRemoving(int slot) => _cpus.Slots[slot].IsRemoving;
 
     /// <inheritdoc />
+    public bool IsEjectAllowed(int slot) => _cpus.Slots[slot].IsRemovePending;
+
+    /// <inheritdoc />
     public void ClearInsert(int slot) => _cpus.ClearInsert(slot);
 
     /// <inheritdoc />
