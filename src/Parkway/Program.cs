@@ -18,6 +18,7 @@ internal static class Program
             RunCommand.Create(),
             CheckHostCommand.Create(),
             AcpiDumpCommand.Create(),
+            QmpCommand.Create(),
         };
 
         ParseResult parse = root.Parse(args);
