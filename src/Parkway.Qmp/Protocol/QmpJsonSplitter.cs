@@ -29,7 +29,10 @@ internal sealed class QmpJsonSplitter
     private readonly int _maxDepth;
     private readonly int _maxValueBytes;
     private readonly long _maxDiscardBytes;
-    private readonly ArrayBufferWriter<byte> _value = new(256);
+    /// <summary>Buffers above this size are dropped after use rather than kept for the connection's lifetime.</summary>
+    private const int RetainedBufferBytes = 64 * 1024;
+
+    private ArrayBufferWriter<byte> _value = new(256);
 
     private int _braces;
     private int _brackets;
@@ -275,7 +278,15 @@ internal sealed class QmpJsonSplitter
 
     private void Reset()
     {
-        _value.Clear();
+        if (_value.Capacity > RetainedBufferBytes)
+        {
+            _value = new ArrayBufferWriter<byte>(256);
+        }
+        else
+        {
+            _value.Clear();
+        }
+
         _braces = 0;
         _brackets = 0;
         _inString = false;

@@ -32,6 +32,7 @@ internal sealed class QmpConnection : IDisposable
     private readonly CancellationTokenSource _closing = new();
     private Task _writer = Task.CompletedTask;
     private int _aborted;
+    private int _abortQueued;
 
     public QmpConnection(Socket socket, QmpDispatcher dispatcher, Action<string>? log, string name)
     {
@@ -67,7 +68,7 @@ internal sealed class QmpConnection : IDisposable
             return;
         }
 
-        if (!_outgoing.Writer.TryWrite(new Outgoing(message, null)))
+        if (!_outgoing.Writer.TryWrite(new Outgoing(message, null)) && Interlocked.Exchange(ref _abortQueued, 1) == 0)
         {
             // Off the caller's thread: cancelling socket operations runs callbacks inline.
             ThreadPool.QueueUserWorkItem(static state => state.connection.Abort(state.reason),
