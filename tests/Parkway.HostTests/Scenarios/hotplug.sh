@@ -57,7 +57,7 @@ request() {
 }
 
 parkway run $GUEST_ARGS --cpus boot=1,max=4 --cmdline "console=ttyAMA0 quiet parkway.watch" \
-  --qmp unix:$SOCK > $OUT 2> /tmp/vmm.err &
+  --qmp unix:$SOCK --log-level info > $OUT 2> /tmp/vmm.err &
 PID=$!
 if ! wait_for_line $OUT "PARKWAY-GUEST ready" $PID; then
   echo "STEP boot failed"
@@ -83,7 +83,7 @@ request powerstate-plugged query-cpus-powerstate
 
 mark
 request unplug2 device_del id=cpu2
-expect_event unplug2 '"cpu2"'
+expect_event unplug2 'DEVICE_DELETED.*"cpu2"'
 expect_guest unplug2 "online=0-1,3 enabled=0-1,3"
 counts unplug2
 
@@ -110,7 +110,7 @@ request err-type device_add driver=host-arm-cpu id=w socket-id=0 cluster-id=0 co
 request err-duplicate device_add driver=host-arm-cpu id=cpu1 socket-id=0 cluster-id=0 core-id=1 thread-id=0
 request err-boot device_del 'id=/machine/unattached/device[0]'
 request err-unknown device_del id=nosuch
-request err-malformed --raw '{"execute": "query-status", "arguments": {'
+request err-malformed --raw '{"execute": "query-status" "arguments"}'
 request after-errors query-status
 request hotpluggable query-hotpluggable-cpus
 request cpus-fast query-cpus-fast
