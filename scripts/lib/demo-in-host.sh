@@ -1,74 +1,89 @@
 #!/bin/sh
 # The demo's story, told inside the arm64 test host (busybox sh; scripts/demo copies it in).
-# Parkway boots a guest with 2 of 8 possible CPUs plugged; while the guest holds, we look at the
-# parkway process from the host side: every possible vCPU exists in KVM, only the plugged ones
-# have a thread.
+# Parkway boots a Debian arm64 guest with 2 of 8 possible CPUs plugged (every possible vCPU exists
+# in KVM; the unplugged ones are parked), then plugs two CPUs and unplugs one over QMP. After each
+# step it shows the guest's view (its /init in watch mode onlines new CPUs and prints its lists)
+# and the host's view (KVM vCPU descriptors = created, vcpu* threads = running).
 OUT=/tmp/parkway.out
-HOLD=4
-BOOT_CPUS=2
-MAX_CPUS=8
-WAIT_LIMIT=120
+LOG=/tmp/parkway.log
+SOCK=/tmp/parkway.qmp
+WAIT_LIMIT=180
 
 say() { echo "$*"; }
-# Serial output arrives with CRLF line ends.
-guest_line() { tr -d '\r' < "$OUT" | grep -m 1 "$1"; }
+qmp() { say "   \$ parkway qmp --socket $SOCK $*"; parkway qmp --socket $SOCK "$@" 2>&1 | sed 's/^/     /'; }
 
-say "== Parkway demo: arm64 vCPU pre-creation and parking on real KVM =="
-say "test host: Linux $(uname -r) ($(uname -m)), $(nproc) CPUs, /dev/kvm: $([ -c /dev/kvm ] && echo present || echo MISSING)"
+# host_view: created vs running vCPUs of the parkway process.
+host_view() {
+  fds=0
+  for fd in /proc/"$PID"/fd/*; do
+    case "$(readlink "$fd" 2>/dev/null)" in anon_inode:kvm-vcpu*) fds=$((fds + 1)) ;; esac
+  done
+  threads=0
+  names=""
+  for comm in /proc/"$PID"/task/*/comm; do
+    name=$(cat "$comm" 2>/dev/null) || continue
+    case "$name" in vcpu*) threads=$((threads + 1)); names="$names $name" ;; esac
+  done
+  say "   host:  KVM vCPUs created $fds, running $threads (${names# }), parked $((fds - threads))"
+}
+
+# guest_view TEXT: waits until the guest prints a CPU line containing TEXT after the last mark.
+mark() { MARK=$(wc -l < "$OUT"); }
+guest_view() {
+  i=0
+  while [ $i -lt $((WAIT_LIMIT * 10)) ]; do
+    line=$(tail -n +"$((MARK + 1))" "$OUT" | tr -d '\r' | grep "^PARKWAY-GUEST .*$1" | tail -n 1)
+    if [ -n "$line" ]; then
+      say "   guest: ${line#PARKWAY-GUEST }"
+      return 0
+    fi
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  say "   guest: did not report \"$1\" in time; parkway's output:"
+  sed 's/^/   | /' "$OUT" "$LOG"
+  exit 1
+}
+
+say "== Parkway demo: vCPU hot-plug on arm64, real KVM =="
+say "test host: Linux $(uname -r) ($(uname -m)), /dev/kvm $([ -c /dev/kvm ] && echo present || echo MISSING)"
 say ""
-say "1. Start the VM: $BOOT_CPUS CPUs plugged, $MAX_CPUS possible."
-set -- run --kernel /guest/Image --initramfs /guest/initrd --cmdline "quiet parkway.hold=$HOLD" \
-  --cpus "boot=$BOOT_CPUS,max=$MAX_CPUS" --memory 512M --serial stdio
-say "   \$ parkway run --kernel /guest/Image --initramfs /guest/initrd --cmdline \"quiet parkway.hold=$HOLD\" --cpus boot=$BOOT_CPUS,max=$MAX_CPUS --memory 512M --serial stdio"
+say "1. Boot a guest with 2 CPUs plugged and 8 possible"
+say "   \$ parkway run --kernel /guest/Image --initramfs /guest/initrd --cpus boot=2,max=8 --memory 512M --qmp unix:$SOCK --cmdline \"quiet parkway.watch\""
 start=$(date +%s)
-parkway "$@" > "$OUT" 2>&1 &
-pid=$!
-
-# Poll parkway's output until the guest says it is holding (or parkway ends / we give up).
-waited=0
-while ! grep -q 'PARKWAY-GUEST holding' "$OUT" 2>/dev/null; do
-  if ! kill -0 "$pid" 2>/dev/null; then
-    wait "$pid"; code=$?
-    say "   parkway exited (code $code) before the guest was up. Its output:"
-    sed 's/^/   | /' "$OUT"
-    exit 1
-  fi
-  if [ "$waited" -ge $((WAIT_LIMIT * 5)) ]; then
-    say "   the guest did not report within $WAIT_LIMIT s. parkway's output so far:"
-    sed 's/^/   | /' "$OUT"
-    kill "$pid"
-    exit 1
-  fi
-  sleep 0.2
-  waited=$((waited + 1))
-done
-say "   the guest booted and is holding for $HOLD s ($(( $(date +%s) - start )) s after launch)"
+parkway run --kernel /guest/Image --initramfs /guest/initrd --cpus boot=2,max=8 --memory 512M \
+  --qmp unix:$SOCK --cmdline "console=ttyAMA0 quiet parkway.watch" > "$OUT" 2> "$LOG" &
+PID=$!
+MARK=0
+guest_view "possible="
+guest_view "ready" > /dev/null
+say "   (guest up $(( $(date +%s) - start )) s after launch)"
+host_view
 say ""
 
-say "2. What the guest kernel sees:"
-say "   $(guest_line '^PARKWAY-GUEST possible=')"
+say "2. Plug two CPUs (slots 2 and 3: core-id 2 and 3)"
+mark
+qmp device_add driver=host-arm-cpu id=cpu2 socket-id=0 cluster-id=0 core-id=2 thread-id=0
+qmp device_add driver=host-arm-cpu id=cpu3 socket-id=0 cluster-id=0 core-id=3 thread-id=0
+guest_view "online=0-3 enabled=0-3"
+host_view
 say ""
 
-say "3. What the host sees in the parkway process (pid $pid):"
-vcpu_fds=0
-for fd in /proc/"$pid"/fd/*; do
-  case "$(readlink "$fd" 2>/dev/null)" in anon_inode:kvm-vcpu*) vcpu_fds=$((vcpu_fds + 1)) ;; esac
-done
-vcpu_threads=0
-thread_names=""
-for comm in /proc/"$pid"/task/*/comm; do
-  name=$(cat "$comm" 2>/dev/null) || continue
-  case "$name" in vcpu*) vcpu_threads=$((vcpu_threads + 1)); thread_names="$thread_names $name" ;; esac
-done
-say "   KVM vCPUs created (anon_inode:kvm-vcpu file descriptors): $vcpu_fds   (expected $MAX_CPUS: one per possible CPU)"
-say "   vCPU threads running:                                   $vcpu_threads   (expected $BOOT_CPUS: one per plugged CPU;${thread_names:- none})"
-say "   parked vCPUs (created, no thread):                      $((vcpu_fds - vcpu_threads))"
+say "3. Unplug one (cpu2): the guest offlines and ejects it, its vCPU goes back to the parking lot"
+mark
+qmp device_del id=cpu2
+guest_view "online=0-1,3 enabled=0-1,3"
+sleep 0.5
+host_view
+say "   the slots as QMP reports them:"
+parkway qmp --socket $SOCK query-cpus-powerstate 2>&1 | tr -d ' ",{}[]' | grep -E 'cpu-index|admin-state|oper-state' \
+  | paste - - - | awk '{printf "     %s %s %s\n", $1, $2, $3}'
 say ""
 
-say "4. Wait for the guest to power off."
-wait "$pid"
+say "4. Power down through the ACPI power button"
+qmp system_powerdown
+wait "$PID"
 code=$?
 say "   parkway exited with code $code after $(( $(date +%s) - start )) s"
-other=$(tr -d '\r' < "$OUT" | grep -v '^PARKWAY-' | grep -c .)
-[ "$other" -eq 0 ] || { say "   (parkway printed $other other lines:)"; tr -d '\r' < "$OUT" | grep -v '^PARKWAY-' | sed 's/^/   | /'; }
 exit "$code"

@@ -23,6 +23,9 @@ public static unsafe partial class Libc
     /// <summary>pthread_sigmask(3) "how" values.</summary>
     public const int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 
+    /// <summary>madvise(2): back the range with transparent huge pages.</summary>
+    public const int MADV_HUGEPAGE = 14;
+
     /// <summary>prctl(2) option that names the calling thread (what /proc/self/task/*/comm shows).</summary>
     public const int PR_SET_NAME = 15;
 
@@ -46,6 +49,9 @@ public static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "munmap", SetLastError = true)]
     public static partial int Munmap(nint address, nuint length);
+
+    [LibraryImport(Library, EntryPoint = "madvise", SetLastError = true)]
+    public static partial int Madvise(nint address, nuint length, int advice);
 
     [LibraryImport(Library, EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, byte* argument2, nuint argument3, nuint argument4, nuint argument5);

@@ -17,14 +17,45 @@ public sealed unsafe class GuestMemory : IDisposable
     {
         BaseAddress = baseAddress;
         Size = size;
-        // MAP_NORESERVE: guests are sized generously; only touched pages should count.
-        _host = Libc.Mmap(0, (nuint)size, Libc.PROT_READ | Libc.PROT_WRITE,
+        _host = MapAligned(size);
+    }
+
+    /// <summary>
+    /// Maps anonymous memory whose host address is 2 MiB aligned. KVM can only back guest memory
+    /// with 2 MiB stage-2 blocks when guest and host addresses agree modulo 2 MiB and the host
+    /// pages are transparent huge pages; 4 KiB stage-2 mappings mean one stage-2 fault per page
+    /// and far more TLB pressure (measured: a guest boot in the arm64 test host took several times
+    /// longer). MAP_NORESERVE: guests are sized generously; only touched pages count.
+    /// </summary>
+    private static nint MapAligned(ulong size)
+    {
+        const ulong HugePage = 2UL << 20;
+        ulong reserve = size + HugePage;
+        nint raw = Libc.Mmap(0, (nuint)reserve, Libc.PROT_READ | Libc.PROT_WRITE,
             Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_NORESERVE, -1, 0);
-        if (_host == Libc.MapFailed)
+        if (raw == Libc.MapFailed)
         {
-            throw new KvmException("mmap(guest RAM)", Errno.Last,
-                $"cannot reserve {size >> 20} MiB of guest RAM: {Errno.Describe(Errno.Last)}");
+            int errno = Errno.Last;
+            throw new KvmException("mmap(guest RAM)", errno, $"cannot reserve {size >> 20} MiB of guest RAM: {Errno.Describe(errno)}");
         }
+
+        ulong start = ((ulong)raw + HugePage - 1) & ~(HugePage - 1);
+        ulong head = start - (ulong)raw;
+        // SAFETY: both trimmed ranges lie inside the mapping just created and are never used.
+        if (head > 0)
+        {
+            Libc.Munmap(raw, (nuint)head);
+        }
+
+        ulong tail = reserve - head - size;
+        if (tail > 0)
+        {
+            Libc.Munmap((nint)(start + size), (nuint)tail);
+        }
+
+        // Best effort: without THP support the guest still runs, only slower.
+        _ = Libc.Madvise((nint)start, (nuint)size, Libc.MADV_HUGEPAGE);
+        return (nint)start;
     }
 
     /// <summary>Guest physical address of the first byte.</summary>
