@@ -61,9 +61,12 @@ public sealed class HotplugTests : IClassFixture<HotplugScenarioFixture>
     }
 
     [Fact]
-    public void Replug_ReusesTheParkedVcpuWithTheSameMpidr_GuestOnlinesItAgain()
+    public void ReplugWhileStopped_TakesEffectOnCont_ReusesTheParkedVcpuWithTheSameMpidr()
     {
+        Assert.Equal("0", _run.Value("stop", "exit"));
         Assert.Equal("0", _run.Value("replug2", "exit"));
+        Assert.Contains(_run.Step("paused"), static l => l.Contains("\"status\": \"paused\"", StringComparison.Ordinal));
+        Assert.Equal("0", _run.Value("cont", "exit"));
         AssertGuestSaw("replug2");
         AssertCounts("replug2", threads: 4);
         // Both plugs of slot 2 name the same MPIDR; the fd count above proves no new vCPU was made.

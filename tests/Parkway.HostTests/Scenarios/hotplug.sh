@@ -87,8 +87,12 @@ expect_event unplug2 'DEVICE_DELETED.*"cpu2"'
 expect_guest unplug2 "online=0-1,3 enabled=0-1,3"
 counts unplug2
 
+# Re-plug the same slot while the VM is stopped: it takes effect on cont.
 mark
+request stop stop
 request replug2 device_add driver=host-arm-cpu id=cpu2 socket-id=0 cluster-id=0 core-id=2 thread-id=0
+request paused query-status
+request cont cont
 expect_guest replug2 "online=0-3 enabled=0-3"
 counts replug2
 
