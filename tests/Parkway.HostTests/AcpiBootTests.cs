@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Parkway.Acpi.Tests;
 
 namespace Parkway.HostTests;
 
@@ -92,10 +92,8 @@ public sealed class AcpiBootTests : IClassFixture<AcpiScenarioFixture>
             {
                 string path = Path.Combine(directory, signature.ToLowerInvariant() + ".dat");
                 File.WriteAllBytes(path, bytes);
-                (int exit, string output) = RunIasl(directory, path);
-                Assert.True(exit == 0, $"iasl -d {signature} failed ({exit}):\n{output}");
-                Assert.DoesNotContain("Error", output, StringComparison.Ordinal);
-                Assert.DoesNotContain("Warning", output, StringComparison.Ordinal);
+                Iasl.Result iasl = Iasl.Run(directory, "-d", path);
+                Assert.True(iasl.ExitCode == 0 && iasl.Problems.Count == 0, $"iasl -d {signature} ({iasl.ExitCode}):\n{iasl.Output}");
             }
 
             string dsdt = File.ReadAllText(Path.Combine(directory, "dsdt.dsl"));
@@ -118,16 +116,5 @@ public sealed class AcpiBootTests : IClassFixture<AcpiScenarioFixture>
         }
 
         return count;
-    }
-
-    private static (int Exit, string Output) RunIasl(string directory, string path)
-    {
-        var start = new ProcessStartInfo("iasl") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-d");
-        start.ArgumentList.Add(path);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("cannot start iasl (install acpica-tools)");
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
     }
 }

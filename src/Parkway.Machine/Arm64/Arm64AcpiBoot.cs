@@ -48,11 +48,7 @@ public static class Arm64AcpiBoot
             .PropertyU32("#address-cells", 2)
             .PropertyU32("#size-cells", 2);
         fdt.BeginNode("chosen").PropertyString("bootargs", bootargs);
-        if (layout.InitrdSize > 0)
-        {
-            fdt.PropertyU64("linux,initrd-start", layout.InitrdAddress)
-                .PropertyU64("linux,initrd-end", layout.InitrdAddress + layout.InitrdSize);
-        }
+        VirtDeviceTree.AddInitrd(fdt, layout.InitrdAddress, layout.InitrdSize);
 
         fdt.PropertyU64(LinuxEfiFdtProperties.SystemTable, system.SystemTableAddress)
             .PropertyU64(LinuxEfiFdtProperties.MemoryMapStart, firmware + MemoryMapOffset)

@@ -39,12 +39,7 @@ public static class VirtDeviceTree
             .PropertyU32("interrupt-parent", gicPhandle);
 
         fdt.BeginNode("chosen").PropertyString("bootargs", inputs.Bootargs).PropertyString("stdout-path", "/" + uartNode);
-        if (inputs.InitrdSize > 0)
-        {
-            fdt.PropertyU64("linux,initrd-start", inputs.InitrdAddress)
-                .PropertyU64("linux,initrd-end", inputs.InitrdAddress + inputs.InitrdSize);
-        }
-
+        AddInitrd(fdt, inputs.InitrdAddress, inputs.InitrdSize);
         fdt.EndNode();
 
         fdt.BeginNode($"memory@{inputs.RamBase:x}")
@@ -117,6 +112,15 @@ public static class VirtDeviceTree
 
         fdt.EndNode();
         return fdt.Build();
+    }
+
+    /// <summary>/chosen's initrd range (booting.rst), when there is an initrd.</summary>
+    internal static void AddInitrd(FdtBuilder fdt, ulong address, ulong size)
+    {
+        if (size > 0)
+        {
+            fdt.PropertyU64("linux,initrd-start", address).PropertyU64("linux,initrd-end", address + size);
+        }
     }
 
     private static uint Hi(ulong value) => (uint)(value >> 32);

@@ -336,20 +336,13 @@ public sealed partial class CpuManager : IDisposable
     public void Pause()
     {
         _gate.Close();
-        foreach (VcpuThread thread in Threads())
+        List<VcpuThread> threads = Threads();
+        foreach (VcpuThread thread in threads)
         {
             thread.Kick();
         }
 
-        DateTime deadline = DateTime.UtcNow + StopTimeout;
-        foreach (VcpuThread thread in Threads())
-        {
-            TimeSpan left = deadline - DateTime.UtcNow;
-            if (!thread.PausedSignal.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
-            {
-                Log.StopTimedOut(_logger, thread.NativeThreadId);
-            }
-        }
+        WaitForAll(threads, static (thread, left) => thread.PausedSignal.Wait(left));
     }
 
     /// <summary>Lets paused vCPUs run again.</summary>
@@ -372,15 +365,7 @@ public sealed partial class CpuManager : IDisposable
             thread.RequestStop();
         }
 
-        DateTime deadline = DateTime.UtcNow + StopTimeout;
-        foreach (VcpuThread thread in threads)
-        {
-            TimeSpan left = deadline - DateTime.UtcNow;
-            if (!thread.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero))
-            {
-                Log.StopTimedOut(_logger, thread.NativeThreadId);
-            }
-        }
+        WaitForAll(threads, static (thread, left) => thread.Join(left));
     }
 
     /// <inheritdoc />
@@ -400,6 +385,20 @@ public sealed partial class CpuManager : IDisposable
         }
 
         _gate.Dispose();
+    }
+
+    /// <summary>Waits for every thread under one shared deadline (callers signal them all first).</summary>
+    private void WaitForAll(List<VcpuThread> threads, Func<VcpuThread, TimeSpan, bool> wait)
+    {
+        DateTime deadline = DateTime.UtcNow + StopTimeout;
+        foreach (VcpuThread thread in threads)
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (!wait(thread, left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            {
+                Log.StopTimedOut(_logger, thread.NativeThreadId);
+            }
+        }
     }
 
     private List<VcpuThread> Threads()

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Parkway.Acpi.Tests;
 
 namespace Parkway.Tests.Cli;
 
@@ -20,9 +20,8 @@ public sealed class AcpiDumpTests : IDisposable
         foreach (string table in expected.Where(static t => t != "rsdp.dat"))
         {
             // iasl 20200925 cannot disassemble a standalone RSDP (Parkway.Acpi.Tests checks it byte for byte instead).
-            (int exit, string output) = Iasl(Path.Combine(_directory, table));
-            Assert.True(exit == 0 && !output.Contains("Error", StringComparison.Ordinal) && !output.Contains("Warning", StringComparison.Ordinal),
-                $"iasl -d {table} ({exit}):\n{output}");
+            Iasl.Result iasl = Iasl.Run(_directory, "-d", Path.Combine(_directory, table));
+            Assert.True(iasl.ExitCode == 0 && iasl.Problems.Count == 0, $"iasl -d {table} ({iasl.ExitCode}):\n{iasl.Output}");
         }
 
         string dsdt = File.ReadAllText(Path.Combine(_directory, "dsdt.dsl"));
@@ -40,16 +39,5 @@ public sealed class AcpiDumpTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Single(result.StderrLines);
         Assert.StartsWith("parkway: --out:", result.StderrLines[0], StringComparison.Ordinal);
-    }
-
-    private (int Exit, string Output) Iasl(string path)
-    {
-        var start = new ProcessStartInfo("iasl") { WorkingDirectory = _directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-d");
-        start.ArgumentList.Add(path);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("iasl is missing (install acpica-tools)");
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
     }
 }
