@@ -112,6 +112,15 @@ public sealed class HotplugTests : IClassFixture<HotplugScenarioFixture>
     }
 
     [Fact]
+    public void GuestReportsItsHotplugProcessing_AsAcpiDeviceOstEvents()
+    {
+        // Linux evaluates _OST after handling a device check (source 1) and an eject request (3).
+        List<string> ost = [.. _run.Step("events:").Where(static l => l.Contains("\"ACPI_DEVICE_OST\"", StringComparison.Ordinal))];
+        Assert.Contains(ost, static l => l.Contains("\"slot-type\": \"CPU\"", StringComparison.Ordinal) && l.Contains("\"source\": 1,", StringComparison.Ordinal));
+        Assert.Contains(ost, static l => l.Contains("\"device\": \"cpu2\"", StringComparison.Ordinal) && l.Contains("\"source\": 3,", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SystemPowerdown_GuestPowersOff_ShutdownEvent_ParkwayExitsZero()
     {
         Assert.Equal("0", _run.Value("powerdown", "exit"));

@@ -25,7 +25,9 @@ public sealed class UnresponsiveGuestTests
             "sleep 1",
             $"{Q} query-cpus-powerstate | tr -d ' \\n'; echo",
             $"{Q} quit; echo \"QUIT $?\"",
-            "wait $P; echo \"PARKWAY $?\"");
+            "wait $P; echo \"PARKWAY $?\"",
+            // A QMP path that is taken by something other than a stale socket is refused up front.
+            "touch /tmp/taken; parkway run --kernel /tmp/spin.img --memory 64M --qmp unix:/tmp/taken 2>/tmp/err; echo \"TAKEN $?\"; cat /tmp/err");
 
         Arm64HostResult result = Arm64Host.Run(script, add: [(image, "/tmp/spin.img")], timeout: TimeSpan.FromMinutes(3));
 
@@ -40,5 +42,8 @@ public sealed class UnresponsiveGuestTests
         Assert.Contains("\"admin-state\":\"enabled\",\"oper-state\":\"standby\",\"unplug-pending\":true", slots, StringComparison.Ordinal);
         Assert.Equal("0", result.ValueAfter("QUIT "));
         Assert.Equal("0", result.ValueAfter("PARKWAY "));
+        Assert.Equal("2", result.ValueAfter("TAKEN "));
+        string? refusal = result.FirstLineStartingWith("parkway: --qmp:");
+        Assert.True(refusal is not null && refusal.Contains("/tmp/taken", StringComparison.Ordinal), result.ToString());
     }
 }
