@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Parkway.Interop;
 
 namespace Parkway.Kvm;
@@ -58,6 +57,4 @@ public readonly unsafe struct KvmRun
     /// <summary>INTERNAL_ERROR exit: suberror.</summary>
     public uint InternalErrorSuberror => *(uint*)(_page + ExitUnionOffset);
 
-    /// <summary>Raw exit union word, for diagnostics of unexpected exits.</summary>
-    public ulong ExitWord(int index) => Unsafe.ReadUnaligned<ulong>(_page + ExitUnionOffset + (8 * index));
 }

@@ -18,15 +18,26 @@ public static class Arm64AcpiBoot
     private const ulong MemoryMapOffset = 0x2000;
     private const ulong AcpiTablesOffset = 0x1_0000;
 
-    /// <summary>Writes every boot structure for an ACPI boot into guest RAM.</summary>
-    public static AcpiTableSet Write(GuestMemory memory, Arm64BootLayout layout, AcpiPlatform platform, string bootargs)
+    /// <summary>
+    /// The ACPI tables exactly as a guest with this layout gets them (same guest addresses), for the
+    /// boot itself and for <c>parkway acpi dump</c>.
+    /// </summary>
+    public static AcpiTableSet BuildTables(AcpiPlatform platform, Arm64BootLayout layout)
     {
-        ulong firmware = layout.FirmwareTablesAddress;
-        AcpiTableSet acpi = AcpiTableSetBuilder.Build(platform, firmware + AcpiTablesOffset);
+        AcpiTableSet acpi = AcpiTableSetBuilder.Build(platform, layout.FirmwareTablesAddress + AcpiTablesOffset);
         if ((ulong)acpi.Image.Length > Arm64BootLayout.FirmwareTablesSize - AcpiTablesOffset)
         {
             throw new InvalidOperationException($"ACPI tables of {acpi.Image.Length} bytes do not fit the firmware region");
         }
+
+        return acpi;
+    }
+
+    /// <summary>Writes every boot structure for an ACPI boot into guest RAM.</summary>
+    public static AcpiTableSet Write(GuestMemory memory, Arm64BootLayout layout, AcpiPlatform platform, string bootargs)
+    {
+        ulong firmware = layout.FirmwareTablesAddress;
+        AcpiTableSet acpi = BuildTables(platform, layout);
 
         EfiSystemTableImage system = EfiSystemTableBuilder.Build(firmware, acpi.RsdpAddress, "Parkway");
         if ((ulong)system.Bytes.Length > MemoryMapOffset)

@@ -45,11 +45,7 @@ public sealed record Arm64Image(ulong TextOffset, ulong ImageSize, ulong Flags, 
                 throw new ConfigurationException($"--kernel: {path} is not an arm64 Image (only {read} bytes, the header alone is {HeaderSize})");
             }
         }
-        catch (IOException e)
-        {
-            throw new ConfigurationException($"--kernel: cannot read {path}: {e.Message}", e);
-        }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigurationException($"--kernel: cannot read {path}: {e.Message}", e);
         }

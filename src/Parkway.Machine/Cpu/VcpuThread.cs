@@ -48,8 +48,6 @@ internal sealed unsafe class VcpuThread
 
     public int NativeThreadId => _nativeThreadId;
 
-    public bool IsCurrentThread => Thread.CurrentThread == _thread;
-
     /// <summary>Set while the thread waits at the closed run gate (outside KVM_RUN) or has ended.</summary>
     public ManualResetEventSlim PausedSignal => _paused;
 

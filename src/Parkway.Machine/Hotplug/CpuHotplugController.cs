@@ -225,8 +225,14 @@ public sealed class CpuHotplugController
 
     private CpuSlot? FindByQomPath(string path) => _cpus.Slots.FirstOrDefault(s => (s.IsEnabled || s.HasThread) && QomPath(s) == path);
 
-    private static string? QomPath(CpuSlot slot) => !slot.IsEnabled && !slot.HasThread ? null
-        : slot.DeviceId is { } id ? PeripheralPath + id
+    private static string? QomPath(CpuSlot slot) => !slot.IsEnabled && !slot.HasThread ? null : DevicePath(slot);
+
+    /// <summary>
+    /// The QOM path of the CPU device in <paramref name="slot"/> (or last in it, once parked): by its
+    /// id when it was plugged with one, QEMU's usual places otherwise.
+    /// </summary>
+    public static string DevicePath(CpuSlot slot) =>
+        slot.DeviceId is { } id ? PeripheralPath + id
         : slot.IsBootCpu ? $"/machine/unattached/device[{slot.Index}]"
         : $"/machine/peripheral-anon/cpu[{slot.Index}]";
 

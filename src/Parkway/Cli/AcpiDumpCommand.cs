@@ -31,7 +31,7 @@ internal static class AcpiDumpCommand
             // Same placement as a real boot: the firmware region at the top of RAM.
             ulong bootData = VirtMemoryMap.RamBase + ram - Arm64BootLayout.BootDataSize;
             var layout = new Arm64BootLayout(VirtMemoryMap.RamBase, VirtMemoryMap.RamBase, 0, 0, bootData);
-            AcpiTableSet tables = AcpiTableSetBuilder.Build(Arm64AcpiDescription.DescribePredicted(cpuConfig), layout.FirmwareTablesAddress + 0x1_0000);
+            AcpiTableSet tables = Arm64AcpiBoot.BuildTables(Arm64AcpiDescription.DescribePredicted(cpuConfig), layout);
             try
             {
                 Directory.CreateDirectory(directory);

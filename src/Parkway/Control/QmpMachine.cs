@@ -183,7 +183,7 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
 
     private void OnUnplugged(CpuSlot slot)
     {
-        string path = slot.DeviceId is { } id ? $"/machine/peripheral/{id}" : $"/machine/peripheral-anon/cpu[{slot.Index}]";
+        string path = CpuHotplugController.DevicePath(slot);
         var data = new JsonObject();
         if (slot.DeviceId is not null)
         {
