@@ -45,6 +45,12 @@ public sealed class KvmDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// KVM_HAS_DEVICE_ATTR. "No" is only what the kernel answers for something it does not support:
+    /// ENXIO (unknown group or attribute, api.rst), EINVAL (a VM fd of an arm64 kernel older than
+    /// the VM attributes: kvm_arch_vm_ioctl's default answer) and ENOTTY (a descriptor with no
+    /// attribute ioctls at all). Anything else (EFAULT, EBADF, ...) is a real failure and is raised.
+    /// </summary>
     internal static bool HasAttribute(SafeFdHandle fd, uint group, ulong attribute)
     {
         var request = new KvmDeviceAttr { Group = group, Attribute = attribute };
@@ -53,7 +59,7 @@ public sealed class KvmDevice : IDisposable
             KvmIoctl.Invoke(fd, KvmIoctls.HasDeviceAttr, ref request, "KVM_HAS_DEVICE_ATTR");
             return true;
         }
-        catch (KvmException)
+        catch (KvmException e) when (e.ErrorNumber is Errno.ENXIO or Errno.EINVAL or Errno.ENOTTY)
         {
             return false;
         }

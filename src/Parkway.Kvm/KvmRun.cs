@@ -12,6 +12,7 @@ public readonly unsafe struct KvmRun
     private const int ImmediateExitOffset = 1;
     private const int ExitReasonOffset = 8;
     private const int ExitUnionOffset = 32;
+    private const byte IoDirectionOut = 1;
 
     private readonly byte* _page;
 
@@ -42,6 +43,24 @@ public readonly unsafe struct KvmRun
     /// <summary>MMIO exit: the data bytes (written by the guest, or to be filled for a load).</summary>
     public Span<byte> MmioData => new(_page + ExitUnionOffset + 8, (int)Math.Min(MmioLength, 8u));
 
+    /// <summary>Port I/O exit (x86): true for a guest OUT, false for an IN (KVM_EXIT_IO_OUT / _IN).</summary>
+    public bool IoIsWrite => _page[ExitUnionOffset] == IoDirectionOut;
+
+    /// <summary>Port I/O exit: the access size in bytes (1, 2 or 4).</summary>
+    public int IoSize => _page[ExitUnionOffset + 1];
+
+    /// <summary>Port I/O exit: the port number.</summary>
+    public ushort IoPort => *(ushort*)(_page + ExitUnionOffset + 2);
+
+    /// <summary>Port I/O exit: how many accesses of <see cref="IoSize"/> (more than 1 for string I/O).</summary>
+    public int IoCount => (int)*(uint*)(_page + ExitUnionOffset + 4);
+
+    /// <summary>
+    /// Port I/O exit: the <see cref="IoCount"/> × <see cref="IoSize"/> data bytes, which KVM places
+    /// inside the kvm_run mapping at io.data_offset (written by the guest, or to be filled for an IN).
+    /// </summary>
+    public Span<byte> IoData => new(_page + *(ulong*)(_page + ExitUnionOffset + 8), IoSize * IoCount);
+
     /// <summary>System event exit: its type.</summary>
     public KvmSystemEventType SystemEventType => (KvmSystemEventType)(*(uint*)(_page + ExitUnionOffset));
 
@@ -56,5 +75,4 @@ public readonly unsafe struct KvmRun
 
     /// <summary>INTERNAL_ERROR exit: suberror.</summary>
     public uint InternalErrorSuberror => *(uint*)(_page + ExitUnionOffset);
-
 }

@@ -33,6 +33,9 @@ public sealed unsafe class KvmVcpu : IDisposable
     /// <summary>The descriptor number (diagnostics, /proc checks).</summary>
     public int DescriptorNumber => _fd.Number;
 
+    /// <summary>The vCPU descriptor, for the architecture-specific ioctls in this assembly (Arm64/).</summary>
+    internal SafeFdHandle Handle => _fd;
+
     /// <summary>The shared kvm_run page.</summary>
     // SAFETY: _runPage is a live mapping of _runSize bytes until Dispose.
     public KvmRun RunState => new((byte*)_runPage);
@@ -56,13 +59,6 @@ public sealed unsafe class KvmVcpu : IDisposable
         }
 
         throw new KvmException("KVM_RUN", errno);
-    }
-
-    /// <summary>KVM_ARM_VCPU_INIT: initialises (or resets) the vCPU with a target and features.</summary>
-    public void ArmInit(in KvmVcpuInit init)
-    {
-        var copy = init;
-        KvmIoctl.Invoke(_fd, KvmIoctls.ArmVcpuInit, ref copy, "KVM_ARM_VCPU_INIT");
     }
 
     /// <summary>KVM_GET_ONE_REG for a 64-bit register.</summary>

@@ -4,7 +4,7 @@ namespace Parkway.Kvm;
 
 /// <summary>
 /// Owns a VM descriptor: memory slots, vCPU and device creation, interrupt lines and VM-scoped
-/// device attributes (the arm64 SMCCC filter). No policy lives here.
+/// device attributes. No policy lives here; arm64-only VM ioctls are in Arm64/.
 /// </summary>
 public sealed class KvmVm : IDisposable
 {
@@ -16,6 +16,9 @@ public sealed class KvmVm : IDisposable
         _fd = fd;
         _vcpuMmapSize = vcpuMmapSize;
     }
+
+    /// <summary>The VM descriptor, for the architecture-specific ioctls in this assembly (Arm64/).</summary>
+    internal SafeFdHandle Handle => _fd;
 
     /// <summary>KVM_SET_USER_MEMORY_REGION: maps host memory at a guest physical range.</summary>
     public void SetUserMemoryRegion(uint slot, ulong guestPhysicalAddress, ulong size, nint hostAddress)
@@ -57,7 +60,11 @@ public sealed class KvmVm : IDisposable
         return testOnly ? null : new KvmDevice(new SafeFdHandle((int)request.Fd));
     }
 
-    /// <summary>True when KVM_CREATE_DEVICE would succeed for <paramref name="type"/>.</summary>
+    /// <summary>
+    /// True when KVM_CREATE_DEVICE would succeed for <paramref name="type"/>. Only ENODEV (the
+    /// documented "unknown or unsupported device type") means no; any other failure is a real error
+    /// and is raised, so a broken host is not mistaken for one that lacks the device.
+    /// </summary>
     public bool SupportsDevice(uint type)
     {
         try
@@ -65,18 +72,10 @@ public sealed class KvmVm : IDisposable
             CreateDevice(type, testOnly: true);
             return true;
         }
-        catch (KvmException)
+        catch (KvmException e) when (e.ErrorNumber == Errno.ENODEV)
         {
             return false;
         }
-    }
-
-    /// <summary>KVM_ARM_PREFERRED_TARGET: the vCPU target the host recommends.</summary>
-    public KvmVcpuInit ArmPreferredTarget()
-    {
-        var init = default(KvmVcpuInit);
-        KvmIoctl.Invoke(_fd, KvmIoctls.ArmPreferredTarget, ref init, "KVM_ARM_PREFERRED_TARGET");
-        return init;
     }
 
     /// <summary>KVM_IRQ_LINE: raises or lowers an interrupt line (arm64 encoding in <paramref name="irq"/>).</summary>

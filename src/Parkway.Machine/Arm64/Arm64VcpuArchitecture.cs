@@ -1,5 +1,6 @@
 using Parkway.Interop;
 using Parkway.Kvm;
+using Parkway.Kvm.Arm64;
 using Parkway.Machine.Cpu;
 
 namespace Parkway.Machine.Arm64;

@@ -31,7 +31,15 @@ public sealed unsafe class KvmAbiTests
         ("offsetof(struct kvm_run, PARKWAY_HYPERCALL_FLAGS)", 96),
         ("offsetof(struct kvm_run, fail_entry.hardware_entry_failure_reason)", 32),
         ("offsetof(struct kvm_run, internal.suberror)", 32),
+        ("offsetof(struct kvm_run, io.direction)", 32),
+        ("offsetof(struct kvm_run, io.size)", 33),
+        ("offsetof(struct kvm_run, io.port)", 34),
+        ("offsetof(struct kvm_run, io.count)", 36),
+        ("offsetof(struct kvm_run, io.data_offset)", 40),
     ];
+
+    // Values KvmRun compares port I/O exits against.
+    private static readonly string[] PortIoDirections = ["KVM_EXIT_IO_IN", "KVM_EXIT_IO_OUT"];
 
     private static readonly string[] KvmRunSize = ["sizeof(struct kvm_run)"];
 
@@ -239,6 +247,32 @@ public sealed unsafe class KvmAbiTests
     }
 
     [Fact]
+    public void KvmRun_reads_a_port_io_exit_and_its_data_at_data_offset()
+    {
+        using var page = new NativePage((int)Header("sizeof(struct kvm_run)") + 64);
+        KvmRun run = ViewOf(page.Pointer);
+        int dataOffset = (int)Header("sizeof(struct kvm_run)");
+        page.Pointer[(int)Header("offsetof(struct kvm_run, io.direction)")] = (byte)Header("KVM_EXIT_IO_OUT");
+        page.Pointer[(int)Header("offsetof(struct kvm_run, io.size)")] = 2;
+        *(ushort*)(page.Pointer + (int)Header("offsetof(struct kvm_run, io.port)")) = 0x3F8;
+        *(uint*)(page.Pointer + (int)Header("offsetof(struct kvm_run, io.count)")) = 3;
+        *(ulong*)(page.Pointer + (int)Header("offsetof(struct kvm_run, io.data_offset)")) = (ulong)dataOffset;
+        for (int i = 0; i < 6; i++)
+        {
+            page.Pointer[dataOffset + i] = (byte)(0x10 + i);
+        }
+
+        Assert.True(run.IoIsWrite);
+        Assert.Equal(2, run.IoSize);
+        Assert.Equal((ushort)0x3F8, run.IoPort);
+        Assert.Equal(3, run.IoCount);
+        Assert.Equal(new byte[] { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15 }, run.IoData.ToArray());
+
+        page.Pointer[(int)Header("offsetof(struct kvm_run, io.direction)")] = (byte)Header("KVM_EXIT_IO_IN");
+        Assert.False(run.IoIsWrite);
+    }
+
+    [Fact]
     public void KvmRun_immediate_exit_writes_the_kernel_byte()
     {
         using var page = new NativePage((int)Header("sizeof(struct kvm_run)"));
@@ -268,6 +302,7 @@ public sealed unsafe class KvmAbiTests
         expressions.AddRange(StructLayouts.Select(static row => (string)row[2]));
         expressions.AddRange(KvmRunFields.Select(static field => field.Expression));
         expressions.AddRange(KvmRunSize);
+        expressions.AddRange(PortIoDirections);
         string[] distinct = [.. expressions.Distinct(StringComparer.Ordinal)];
         ulong[] values = Arm64Uapi.Evaluate(distinct);
         return distinct.Zip(values).ToDictionary(static pair => pair.First, static pair => pair.Second, StringComparer.Ordinal);
