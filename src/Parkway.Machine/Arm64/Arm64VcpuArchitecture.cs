@@ -51,12 +51,13 @@ public sealed class Arm64VcpuArchitecture : IVcpuArchitecture
     }
 
     /// <inheritdoc />
-    public KvmVcpu CreateVcpu(KvmVm vm, int id, bool startsRunning)
+    public IVcpu CreateVcpu(KvmVm vm, int id, bool startsRunning)
     {
-        KvmVcpu vcpu = vm.CreateVcpu(id);
+        ArgumentNullException.ThrowIfNull(vm);
+        var vcpu = new Arm64Vcpu(vm.CreateVcpu(id), InitFor(startsRunning: false));
         try
         {
-            vcpu.ArmInit(InitFor(startsRunning));
+            vcpu.Initialize(InitFor(startsRunning));
             return vcpu;
         }
         catch
@@ -67,20 +68,21 @@ public sealed class Arm64VcpuArchitecture : IVcpuArchitecture
     }
 
     /// <inheritdoc />
-    public ulong ReadArchId(KvmVcpu vcpu) => vcpu.GetRegister(Arm64Registers.MpidrEl1);
-
-    /// <inheritdoc />
-    /// <remarks>Re-running KVM_ARM_VCPU_INIT resets every register (MPIDR keeps its value: it derives from the vCPU id).</remarks>
-    public void ResetPoweredOff(KvmVcpu vcpu) => vcpu.ArmInit(InitFor(startsRunning: false));
+    public ulong ReadArchId(IVcpu vcpu)
+    {
+        ArgumentNullException.ThrowIfNull(vcpu);
+        return vcpu.GetRegister(Arm64Registers.MpidrEl1);
+    }
 
     /// <inheritdoc />
     /// <remarks>
     /// What PSCI CPU_ON does to the target (PSCI spec §6.4): a reset CPU entering at
     /// <paramref name="entry"/> in EL1h with DAIF masked and x0 = <paramref name="context"/>.
     /// </remarks>
-    public void PowerOn(KvmVcpu vcpu, ulong entry, ulong context)
+    public void PowerOn(IVcpu vcpu, ulong entry, ulong context)
     {
-        vcpu.ArmInit(InitFor(startsRunning: false));
+        ArgumentNullException.ThrowIfNull(vcpu);
+        vcpu.Reset();
         vcpu.SetRegister(Arm64Registers.Pc, entry);
         vcpu.SetRegister(Arm64Registers.X(0), context);
         vcpu.SetRegister(Arm64Registers.Pstate, Arm64Registers.PstateEl1hAllMasked);
@@ -89,5 +91,9 @@ public sealed class Arm64VcpuArchitecture : IVcpuArchitecture
 
     /// <inheritdoc />
     /// <remarks>STOPPED is also what KVM's in-kernel AFFINITY_INFO reads to report the CPU off.</remarks>
-    public void PowerOff(KvmVcpu vcpu) => vcpu.SetMpState(KvmMpState.Stopped);
+    public void PowerOff(IVcpu vcpu)
+    {
+        ArgumentNullException.ThrowIfNull(vcpu);
+        vcpu.SetMpState(KvmMpState.Stopped);
+    }
 }

@@ -297,7 +297,7 @@ public sealed partial class Arm64VirtMachine : IDisposable
         }
 
         // booting.rst: x0 = physical address of the DTB, x1..x3 = 0, EL1h with DAIF masked.
-        KvmVcpu boot = Cpus.Slots[0].Vcpu;
+        IVcpu boot = Cpus.Slots[0].Vcpu;
         boot.SetRegister(Arm64Registers.Pc, layout.KernelAddress);
         boot.SetRegister(Arm64Registers.X(0), layout.FdtAddress);
         boot.SetRegister(Arm64Registers.Pstate, Arm64Registers.PstateEl1hAllMasked);

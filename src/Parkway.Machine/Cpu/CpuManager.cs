@@ -83,7 +83,7 @@ public sealed partial class CpuManager : IDisposable
         {
             for (int index = 0; index < config.Max; index++)
             {
-                KvmVcpu vcpu = CreateVcpu(vm, architecture, index);
+                IVcpu vcpu = CreateVcpu(vm, architecture, index);
                 created++;
                 ulong archId = architecture.ReadArchId(vcpu);
                 slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: index < config.Boot)
@@ -112,7 +112,7 @@ public sealed partial class CpuManager : IDisposable
     /// once the vGIC is initialised KVM refuses with EBUSY, which is reported as a configuration
     /// error naming the rule rather than as a bare errno.
     /// </summary>
-    public static KvmVcpu CreateVcpu(KvmVm vm, IVcpuArchitecture architecture, int id)
+    public static IVcpu CreateVcpu(KvmVm vm, IVcpuArchitecture architecture, int id)
     {
         try
         {
@@ -170,7 +170,7 @@ public sealed partial class CpuManager : IDisposable
 
             // No thread runs this vCPU, so its ioctls cannot block; the reset gives a re-plugged CPU
             // the same clean state as a first plug (same MPIDR, powered off, registers reset).
-            _architecture.ResetPoweredOff(slot.Vcpu);
+            slot.Vcpu.Reset();
             slot.IsEnabled = true;
             slot.IsInserting = true;
             slot.IsPoweredOn = false;

@@ -11,7 +11,7 @@ namespace Parkway.Machine.Cpu;
 /// </summary>
 public sealed class CpuSlot
 {
-    internal CpuSlot(int index, CpuTopologyIds ids, KvmVcpu vcpu, ulong archId, bool isBootCpu)
+    internal CpuSlot(int index, CpuTopologyIds ids, IVcpu vcpu, ulong archId, bool isBootCpu)
     {
         Index = index;
         TopologyIds = ids;
@@ -33,7 +33,7 @@ public sealed class CpuSlot
     public bool IsBootCpu { get; }
 
     /// <summary>The KVM vCPU; exists whether or not the slot is plugged.</summary>
-    public KvmVcpu Vcpu { get; }
+    public IVcpu Vcpu { get; }
 
     /// <summary>Plugged (administratively enabled): the guest may start this CPU. ACPI _STA's Enabled bit.</summary>
     public bool IsEnabled { get; internal set; }

@@ -4,7 +4,8 @@ namespace Parkway.Machine.Cpu;
 
 /// <summary>
 /// What the architecture-neutral <see cref="CpuManager"/> needs from an architecture to create,
-/// identify, reset and start vCPUs. arm64: <see cref="Arm64.Arm64VcpuArchitecture"/>.
+/// identify and start vCPUs (resetting one is <see cref="IVcpu.Reset"/>).
+/// arm64: <see cref="Arm64.Arm64VcpuArchitecture"/>.
 /// Every method except <see cref="CreateVcpu"/> runs on the vCPU's own thread, or while it has none.
 /// </summary>
 public interface IVcpuArchitecture
@@ -14,19 +15,16 @@ public interface IVcpuArchitecture
     /// template; only <paramref name="startsRunning"/> vCPUs may execute without the guest
     /// starting them.
     /// </summary>
-    KvmVcpu CreateVcpu(KvmVm vm, int id, bool startsRunning);
+    IVcpu CreateVcpu(KvmVm vm, int id, bool startsRunning);
 
     /// <summary>Reads the id the guest will know this CPU by (arm64: MPIDR_EL1).</summary>
-    ulong ReadArchId(KvmVcpu vcpu);
-
-    /// <summary>Resets a parked vCPU to its powered-off initial state before it is plugged again.</summary>
-    void ResetPoweredOff(KvmVcpu vcpu);
+    ulong ReadArchId(IVcpu vcpu);
 
     /// <summary>Starts a powered-off vCPU at <paramref name="entry"/> with <paramref name="context"/> (PSCI CPU_ON).</summary>
-    void PowerOn(KvmVcpu vcpu, ulong entry, ulong context);
+    void PowerOn(IVcpu vcpu, ulong entry, ulong context);
 
     /// <summary>Stops the vCPU (PSCI CPU_OFF); KVM_RUN then sleeps until it is powered on again.</summary>
-    void PowerOff(KvmVcpu vcpu);
+    void PowerOff(IVcpu vcpu);
 }
 
 /// <summary>What a vCPU thread does after an exit.</summary>

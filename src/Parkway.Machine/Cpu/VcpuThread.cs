@@ -28,7 +28,7 @@ internal sealed unsafe class VcpuThread
     private readonly Action<CpuSlot, Exception> _onFailure;
     private readonly Action<CpuSlot> _onExit;
     private readonly Thread _thread;
-    private readonly ConcurrentQueue<Action<KvmVcpu>> _work = new();
+    private readonly ConcurrentQueue<Action<IVcpu>> _work = new();
     private readonly VcpuRunGate _gate;
     private readonly ManualResetEventSlim _paused = new(initialState: false);
     private volatile bool _stopRequested;
@@ -61,7 +61,7 @@ internal sealed unsafe class VcpuThread
     }
 
     /// <summary>Runs <paramref name="work"/> on this vCPU's thread before it next enters the guest.</summary>
-    public void Post(Action<KvmVcpu> work)
+    public void Post(Action<IVcpu> work)
     {
         _work.Enqueue(work);
         Kick();
@@ -70,8 +70,7 @@ internal sealed unsafe class VcpuThread
     /// <summary>Forces the vCPU out of KVM_RUN so the thread looks at its requests.</summary>
     public void Kick()
     {
-        KvmRun run = _slot.Vcpu.RunState;
-        run.ImmediateExit = true;
+        _slot.Vcpu.Kick();
         int tid = _nativeThreadId;
         if (tid != 0)
         {
@@ -87,7 +86,7 @@ internal sealed unsafe class VcpuThread
         try
         {
             PrepareThread();
-            KvmVcpu vcpu = _slot.Vcpu;
+            IVcpu vcpu = _slot.Vcpu;
             while (!_stopRequested)
             {
                 if (!_gate.IsOpen)
@@ -129,9 +128,9 @@ internal sealed unsafe class VcpuThread
         }
     }
 
-    private void DrainWork(KvmVcpu vcpu)
+    private void DrainWork(IVcpu vcpu)
     {
-        while (_work.TryDequeue(out Action<KvmVcpu>? work))
+        while (_work.TryDequeue(out Action<IVcpu>? work))
         {
             work(vcpu);
         }
@@ -164,8 +163,7 @@ internal sealed unsafe class VcpuThread
 
     private void ConsumeKick()
     {
-        KvmRun run = _slot.Vcpu.RunState;
-        run.ImmediateExit = false;
+        _slot.Vcpu.ClearKick();
         SigSet kick = KickSet();
         var noWait = default(Timespec);
         while (Libc.Sigtimedwait(&kick, 0, &noWait) == KickSignal)

@@ -1,6 +1,5 @@
-using System.Runtime.CompilerServices;
 using Parkway.Fdt;
-using Parkway.Kvm;
+using Parkway.Tests.Fakes;
 using Parkway.Machine.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
@@ -185,9 +184,7 @@ public sealed class VirtDeviceTreeTests
 
     private static CpuSlot Slot(int index, ulong mpidr)
     {
-        // The device tree reads only the slot's MPIDR. A real KvmVcpu needs a KVM vCPU fd, so the
-        // slot gets an unconstructed one: never run, mapped or disposed here.
-        var vcpu = (KvmVcpu)RuntimeHelpers.GetUninitializedObject(typeof(KvmVcpu));
-        return new CpuSlot(index, new CpuTopologyIds(0, 0, index, 0), vcpu, mpidr, isBootCpu: index == 0);
+        // The device tree reads only the slot's MPIDR; the vCPU is a fake that is never run.
+        return new CpuSlot(index, new CpuTopologyIds(0, 0, index, 0), new FakeVcpu(index), mpidr, isBootCpu: index == 0);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
 using Parkway.Machine.Hotplug;
+using Parkway.Tests.Fakes;
 
 namespace Parkway.Tests.Hotplug;
 
