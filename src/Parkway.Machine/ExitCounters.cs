@@ -6,13 +6,19 @@ namespace Parkway.Machine;
 /// </summary>
 public sealed class ExitCounters
 {
-    private long _mmio, _unhandledMmio, _hypercall, _systemEvent, _interrupted, _other;
+    private long _mmio, _unhandledMmio, _portIo, _unhandledPortIo, _hypercall, _systemEvent, _interrupted, _other;
 
     /// <summary>MMIO exits.</summary>
     public long Mmio => Interlocked.Read(ref _mmio);
 
     /// <summary>MMIO exits to addresses where no device lives.</summary>
     public long UnhandledMmio => Interlocked.Read(ref _unhandledMmio);
+
+    /// <summary>Port I/O exits (x86).</summary>
+    public long PortIo => Interlocked.Read(ref _portIo);
+
+    /// <summary>Port I/O exits to ports where no device lives.</summary>
+    public long UnhandledPortIo => Interlocked.Read(ref _unhandledPortIo);
 
     /// <summary>Hypercall (forwarded SMCCC) exits.</summary>
     public long Hypercall => Interlocked.Read(ref _hypercall);
@@ -35,6 +41,15 @@ public sealed class ExitCounters
         }
     }
 
+    internal void CountPortIo(bool handled)
+    {
+        Interlocked.Increment(ref _portIo);
+        if (!handled)
+        {
+            Interlocked.Increment(ref _unhandledPortIo);
+        }
+    }
+
     internal void CountHypercall() => Interlocked.Increment(ref _hypercall);
 
     internal void CountSystemEvent() => Interlocked.Increment(ref _systemEvent);
@@ -45,5 +60,5 @@ public sealed class ExitCounters
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"mmio={Mmio} (unhandled {UnhandledMmio}) hypercall={Hypercall} system-event={SystemEvent} interrupted={Interrupted} other={Other}";
+        $"mmio={Mmio} (unhandled {UnhandledMmio}) port-io={PortIo} (unhandled {UnhandledPortIo}) hypercall={Hypercall} system-event={SystemEvent} interrupted={Interrupted} other={Other}";
 }

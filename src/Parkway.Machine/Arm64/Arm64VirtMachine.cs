@@ -46,6 +46,9 @@ public sealed partial class Arm64VirtMachine : IDisposable
     /// <summary>Guest MMIO devices.</summary>
     public MmioBus Bus { get; } = new();
 
+    /// <summary>Guest port-I/O devices (none on arm64: the bus exists so the shared exit path has one).</summary>
+    public PortIoBus PortIo { get; } = new();
+
     /// <summary>When and why the machine ends.</summary>
     public MachineLifetime Lifetime { get; } = new();
 
@@ -135,7 +138,7 @@ public sealed partial class Arm64VirtMachine : IDisposable
     /// <summary>Starts the boot CPUs and blocks until the guest powers off or the machine fails.</summary>
     public MachineExit Run()
     {
-        var handler = new Arm64ExitHandler(Bus, Lifetime, Counters, _logger, ForwardsPsci ? new PsciHandler(Cpus, _logger) : null);
+        var handler = new VcpuExitDispatcher(Bus, PortIo, Lifetime, Counters, new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null), _logger);
         Cpus.Start(handler, (slot, error) =>
         {
             Log.VcpuFailed(_logger, slot.Index, error.Message);
