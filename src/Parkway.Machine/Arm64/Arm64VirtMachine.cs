@@ -16,7 +16,7 @@ namespace Parkway.Machine.Arm64;
 /// then the vGIC sized for all of them, then CTRL_INIT), loads the guest, and runs it until it
 /// powers off. Owns every kernel object of the VM; disposing releases them in reverse order.
 /// </summary>
-public sealed partial class Arm64VirtMachine : IDisposable
+public sealed partial class Arm64VirtMachine : IMachine
 {
     private readonly List<IDisposable> _owned = [];
     private readonly ILogger _logger;
@@ -28,10 +28,16 @@ public sealed partial class Arm64VirtMachine : IDisposable
         _logger = logger;
     }
 
-    /// <summary>The configuration the machine was built from.</summary>
+    /// <summary>The arm64 CPU model: QEMU's type name for KVM's host CPU, ids are MPIDRs.</summary>
+    public static readonly CpuModel Arm64CpuModel = new(CpuTypeName, "MPIDR");
+
+    /// <inheritdoc />
     public VmConfig Config { get; }
 
-    /// <summary>The CPU slots.</summary>
+    /// <inheritdoc />
+    public CpuModel CpuModel => Arm64CpuModel;
+
+    /// <inheritdoc />
     public CpuManager Cpus { get; private set; } = null!;
 
     /// <summary>The interrupt controller.</summary>
@@ -43,16 +49,17 @@ public sealed partial class Arm64VirtMachine : IDisposable
     /// <summary>Guest RAM.</summary>
     public GuestMemory Memory { get; private set; } = null!;
 
-    /// <summary>Guest MMIO devices.</summary>
-    public MmioBus Bus { get; } = new();
+    /// <inheritdoc />
+    public MmioBus Mmio { get; } = new();
 
-    /// <summary>Guest port-I/O devices (none on arm64: the bus exists so the shared exit path has one).</summary>
+    /// <inheritdoc />
+    /// <remarks>arm64 has no port I/O: the bus stays empty.</remarks>
     public PortIoBus PortIo { get; } = new();
 
-    /// <summary>When and why the machine ends.</summary>
+    /// <inheritdoc />
     public MachineLifetime Lifetime { get; } = new();
 
-    /// <summary>Exit statistics.</summary>
+    /// <inheritdoc />
     public ExitCounters Counters { get; } = new();
 
     /// <summary>True when PSCI CPU_ON/CPU_OFF reach Parkway (KVM's SMCCC filter is installed).</summary>
@@ -64,7 +71,8 @@ public sealed partial class Arm64VirtMachine : IDisposable
     /// <summary>The ACPI tables the guest was given (ACPI boot only).</summary>
     public AcpiTableSet? AcpiTables { get; private set; }
 
-    /// <summary>CPU hot-plug as the control plane sees it (device_add/device_del/device_set).</summary>
+    /// <inheritdoc />
+    /// <remarks>Exists once the guest is loaded (<see cref="Build"/>), not after <see cref="BuildCore"/> alone.</remarks>
     public CpuHotplugController Hotplug { get; private set; } = null!;
 
     /// <summary>The arm64 CPU device type name (QEMU's for KVM's host CPU model).</summary>
@@ -125,6 +133,8 @@ public sealed partial class Arm64VirtMachine : IDisposable
             }
 
             machine.AttachDevices(serial);
+            GedRegisters? ged = machine.Ged;
+            machine.Hotplug = new CpuHotplugController(machine.Cpus, Arm64CpuModel, ged is null ? null : () => ged.Raise(GedEventBits.CpuHotplug));
             machine.LoadGuest(layout);
             return machine;
         }
@@ -135,10 +145,10 @@ public sealed partial class Arm64VirtMachine : IDisposable
         }
     }
 
-    /// <summary>Starts the boot CPUs and blocks until the guest powers off or the machine fails.</summary>
+    /// <inheritdoc />
     public MachineExit Run()
     {
-        var handler = new VcpuExitDispatcher(Bus, PortIo, Lifetime, Counters, new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null), _logger);
+        var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null), _logger);
         Cpus.Start(handler, (slot, error) =>
         {
             Log.VcpuFailed(_logger, slot.Index, error.Message);
@@ -151,25 +161,34 @@ public sealed partial class Arm64VirtMachine : IDisposable
         return exit;
     }
 
-    /// <summary>Stops every vCPU outside the guest (QMP stop).</summary>
+    /// <inheritdoc />
     public void Pause() => Cpus.Pause();
 
-    /// <summary>Lets the vCPUs run again (QMP cont).</summary>
+    /// <inheritdoc />
     public void Resume() => Cpus.Resume();
 
-    /// <summary>True unless paused.</summary>
+    /// <inheritdoc />
     public bool IsRunning => Cpus.IsRunning;
 
-    /// <summary>Presses the ACPI power button (GED power-down event); the guest decides what to do.</summary>
+    /// <inheritdoc />
+    /// <remarks>The ACPI power button (GED power-down event); without ACPI there is none.</remarks>
     public void PressPowerButton()
     {
         if (Ged is null)
         {
-            throw new HotplugRequestException(HotplugErrorKind.Generic, "system_powerdown needs the ACPI power button: boot the guest with --acpi on");
+            throw new MachineRequestException("system_powerdown needs the ACPI power button: boot the guest with --acpi on");
         }
 
         Ged.Raise(GedEventBits.PowerDown);
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Refused: Parkway does not reboot guests yet (a guest's own PSCI SYSTEM_RESET ends the machine
+    /// with exit 0, like Firecracker). Rebooting needs every vCPU reset and the boot data reloaded.
+    /// </remarks>
+    public void Reset() =>
+        throw new MachineRequestException("reset is not supported: Parkway does not reboot guests (a guest reset ends the machine)");
 
     /// <inheritdoc />
     public void Dispose()
@@ -217,7 +236,6 @@ public sealed partial class Arm64VirtMachine : IDisposable
 
         // The order is the point of Parkway: all possible vCPUs first, then the vGIC for all of them.
         Cpus = Own(CpuManager.CreateAll(Vm, Config.Cpus, new Arm64VcpuArchitecture(Vm), _logger));
-        Hotplug = new CpuHotplugController(Cpus, CpuTypeName, hotplugAvailable: Config.Acpi);
         Gic = Own(VgicV3.Create(Vm, VirtMemoryMap.RedistributorRegions(Config.Cpus.Max), 32 + VirtMemoryMap.SpiCount));
         Gic.Initialize();
     }
@@ -242,13 +260,11 @@ public sealed partial class Arm64VirtMachine : IDisposable
         var gedLine = new SpiLine(Vm, VirtMemoryMap.GedSpi);
         Ged = new GedRegisters(gedLine.Pulse);
         Ged.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "GED", message);
-        Bus.Register(VirtMemoryMap.GedBase, VirtMemoryMap.GedSize, new GedDevice(Ged));
+        Mmio.Register(VirtMemoryMap.GedBase, VirtMemoryMap.GedSize, new GedDevice(Ged));
 
         var hotplug = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
         hotplug.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "CPU hotplug", message);
-        Bus.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
-        GedRegisters ged = Ged;
-        Cpus.NotifyGuest = () => ged.Raise(GedEventBits.CpuHotplug);
+        Mmio.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
     }
 
     private static Stream? OpenSerial(SerialConfig serial) => serial.Mode switch
@@ -266,7 +282,7 @@ public sealed partial class Arm64VirtMachine : IDisposable
         }
 
         _uart = Own(new Pl011Uart(serial, new SpiLine(Vm, VirtMemoryMap.UartSpi)));
-        Bus.Register(VirtMemoryMap.UartBase, VirtMemoryMap.UartSize, _uart);
+        Mmio.Register(VirtMemoryMap.UartBase, VirtMemoryMap.UartSize, _uart);
     }
 
     private static FileStream OpenSerialFile(string path)

@@ -6,16 +6,16 @@ using Parkway.Machine.Config;
 namespace Parkway.Machine.Cpu;
 
 /// <summary>
-/// Owns every possible CPU slot and the park/unpark mechanism (DESIGN.md §1).
+/// Owns every possible CPU slot and the park/unpark mechanism (docs/architecture.md, "vCPU lifecycle").
 /// At build time it creates and initialises a KVM vCPU for EVERY possible slot — before the
 /// interrupt controller is initialised, because KVM (and the GICv3 architecture) fix the set of
 /// CPUs then — and records each slot's architecture id. Plugged slots get a vCPU thread; parked
 /// slots keep their vCPU and run nothing.
-/// Plug: reset the parked vCPU (powered off), start its thread, mark the slot enabled + inserting,
-/// notify the guest, which then starts it with CPU_ON. Unplug: mark remove-pending, notify; the
-/// guest stops the CPU (CPU_OFF) and ejects it; the thread is stopped and the slot parked again.
+/// Plug: reset the parked vCPU (powered off), start its thread, mark the slot enabled + inserting;
+/// the guest, once notified, starts it with CPU_ON. Unplug: mark remove-pending; the guest stops
+/// the CPU (CPU_OFF) and ejects it; the thread is stopped and the slot parked again.
 /// Lock order: <see cref="_lock"/> is a leaf — nothing else is acquired while holding it, and it
-/// is never held while waiting for a vCPU thread or calling out (events, guest notification).
+/// is never held while waiting for a vCPU thread or calling out (events).
 /// </summary>
 public sealed partial class CpuManager : IDisposable
 {
@@ -43,9 +43,6 @@ public sealed partial class CpuManager : IDisposable
 
     /// <summary>Raised when the guest reports an _OST status for a slot: (slot, event, status).</summary>
     public event Action<CpuSlot, uint, uint>? OstReported;
-
-    /// <summary>Asks the guest to look at the CPU hotplug registers (GED CPU event); set by the machine.</summary>
-    public Action? NotifyGuest { get; set; }
 
     /// <summary>The CPU configuration the slots were made from.</summary>
     public CpuConfig Config { get; }
@@ -151,7 +148,7 @@ public sealed partial class CpuManager : IDisposable
 
     /// <summary>
     /// Plugs a parked slot: resets its vCPU (powered off), starts its thread, marks it enabled and
-    /// inserting, and notifies the guest. Returns before the guest reacts.
+    /// inserting. Telling the guest is the caller's (<see cref="Hotplug.CpuHotplugController"/>).
     /// </summary>
     public void Plug(int index, string? deviceId)
     {
@@ -160,12 +157,12 @@ public sealed partial class CpuManager : IDisposable
         {
             if (slot.IsEnabled)
             {
-                throw new CpuHotplugException($"CPU slot {index} is already plugged");
+                throw new MachineRequestException($"CPU slot {index} is already plugged");
             }
 
             if (slot.Thread is not null)
             {
-                throw new CpuHotplugException($"CPU slot {index} is still being unplugged; retry when DEVICE_DELETED arrives");
+                throw new MachineRequestException($"CPU slot {index} is still being unplugged; retry when DEVICE_DELETED arrives");
             }
 
             // No thread runs this vCPU, so its ioctls cannot block; the reset gives a re-plugged CPU
@@ -183,12 +180,11 @@ public sealed partial class CpuManager : IDisposable
         }
 
         Log.Plugged(_logger, index, slot.ArchId);
-        NotifyGuest?.Invoke();
     }
 
     /// <summary>
-    /// Asks the guest to give up a plugged CPU. Only a request: the slot stays plugged until the
-    /// guest ejects it. Repeating a pending request is harmless (the guest is notified again).
+    /// Marks a plugged CPU for unplug. Only a request: the slot stays plugged until the guest ejects
+    /// it. Repeating a pending request is harmless. Telling the guest is the caller's.
     /// </summary>
     public void RequestUnplug(int index)
     {
@@ -197,12 +193,12 @@ public sealed partial class CpuManager : IDisposable
         {
             if (slot.IsBootCpu)
             {
-                throw new CpuHotplugException($"CPU {index} was present at boot and cannot be unplugged");
+                throw new MachineRequestException($"CPU {index} was present at boot and cannot be unplugged");
             }
 
             if (!slot.IsEnabled)
             {
-                throw new CpuHotplugException($"CPU slot {index} is not plugged");
+                throw new MachineRequestException($"CPU slot {index} is not plugged");
             }
 
             slot.IsRemovePending = true;
@@ -210,7 +206,6 @@ public sealed partial class CpuManager : IDisposable
         }
 
         Log.UnplugRequested(_logger, index);
-        NotifyGuest?.Invoke();
     }
 
     /// <summary>

@@ -5,33 +5,39 @@ namespace Parkway.Machine.Hotplug;
 
 /// <summary>
 /// The control plane's view of CPU hot-plug, architecture-neutral: resolves device requests
-/// (driver, id, topology properties) to slots with QEMU's validation order and error texts, and
-/// drives the <see cref="CpuManager"/>. Never waits for the guest: plug and unplug return once the
-/// guest has been notified; completion is reported by events.
+/// (driver, id, topology properties) to slots with QEMU's validation order and error texts, drives
+/// the <see cref="CpuManager"/> and tells the guest (it owns the guest notification). Never waits
+/// for the guest: plug and unplug return once the guest has been notified; completion is reported
+/// by events. Every refusal is a <see cref="MachineRequestException"/>.
 /// </summary>
 public sealed class CpuHotplugController
 {
     private const string PeripheralPath = "/machine/peripheral/";
 
     private readonly CpuManager _cpus;
+    private readonly CpuModel _model;
+    private readonly Action? _notifyGuest;
     private readonly Lock _lock = new();
 
     /// <summary>Creates the controller.</summary>
     /// <param name="cpus">The CPU slots.</param>
-    /// <param name="cpuType">The device type name of a CPU (arm64: <c>host-arm-cpu</c>).</param>
-    /// <param name="hotplugAvailable">False when the guest has no way to learn of a plug (no ACPI).</param>
-    public CpuHotplugController(CpuManager cpus, string cpuType, bool hotplugAvailable)
+    /// <param name="model">The architecture's CPU type name and id wording.</param>
+    /// <param name="notifyGuest">
+    /// Asks the guest to look at the CPU hot-plug registers (arm64 ACPI: the GED CPU event); null when
+    /// the guest has no way to learn of a plug (booted without ACPI), which makes hot-plug unavailable.
+    /// </param>
+    public CpuHotplugController(CpuManager cpus, CpuModel model, Action? notifyGuest)
     {
         _cpus = cpus;
-        CpuType = cpuType;
-        HotplugAvailable = hotplugAvailable;
+        _model = model;
+        _notifyGuest = notifyGuest;
     }
 
     /// <summary>The device type name of a CPU.</summary>
-    public string CpuType { get; }
+    public string CpuType => _model.TypeName;
 
     /// <summary>True when CPUs can be plugged (the guest was booted with ACPI).</summary>
-    public bool HotplugAvailable { get; }
+    public bool HotplugAvailable => _notifyGuest is not null;
 
     /// <summary>Every slot, highest index first (QEMU's order for query-hotpluggable-cpus).</summary>
     public IReadOnlyList<CpuSlotView> Slots()
@@ -74,7 +80,7 @@ public sealed class CpuHotplugController
             CpuSlot slot = Resolve(props);
             if (slot.IsEnabled || slot.HasThread)
             {
-                throw Generic($"CPU[{slot.Index}] with MPIDR 0x{slot.ArchId:x} exists");
+                throw Generic($"CPU[{slot.Index}] with {_model.ArchIdName} 0x{slot.ArchId:x} exists");
             }
 
             RequireHotplug();
@@ -91,7 +97,7 @@ public sealed class CpuHotplugController
         lock (_lock)
         {
             CpuSlot slot = FindById(idOrPath) ?? FindByQomPath(idOrPath)
-                ?? throw new HotplugRequestException(HotplugErrorKind.DeviceNotFound, $"Device '{idOrPath}' not found");
+                ?? throw new MachineRequestException(MachineErrorKind.DeviceNotFound, $"Device '{idOrPath}' not found");
             Unplug(slot);
         }
     }
@@ -112,7 +118,7 @@ public sealed class CpuHotplugController
             bool hasProps = props.SocketId is not null || props.ClusterId is not null || props.CoreId is not null || props.ThreadId is not null;
             CpuSlot? byId = id is null ? null : FindById(id) ?? FindByQomPath(id);
             CpuSlot slot = hasProps ? Resolve(props) : byId
-                ?? throw (id is null ? Generic("CPU socket-id is not set") : new HotplugRequestException(HotplugErrorKind.DeviceNotFound, $"Device '{id}' not found"));
+                ?? throw (id is null ? Generic("CPU socket-id is not set") : new MachineRequestException(MachineErrorKind.DeviceNotFound, $"Device '{id}' not found"));
             if (byId is not null && byId != slot)
             {
                 throw Generic($"Device '{id}' is CPU[{byId.Index}], not CPU[{slot.Index}] given by the properties");
@@ -147,14 +153,8 @@ public sealed class CpuHotplugController
 
     private void Plug(CpuSlot slot, string? id)
     {
-        try
-        {
-            _cpus.Plug(slot.Index, id);
-        }
-        catch (CpuHotplugException e)
-        {
-            throw Generic(e.Message);
-        }
+        _cpus.Plug(slot.Index, id);
+        _notifyGuest?.Invoke();
     }
 
     private void Unplug(CpuSlot slot)
@@ -170,14 +170,8 @@ public sealed class CpuHotplugController
             throw Generic("CPU hot unplug not supported without ACPI");
         }
 
-        try
-        {
-            _cpus.RequestUnplug(slot.Index);
-        }
-        catch (CpuHotplugException e)
-        {
-            throw Generic(e.Message);
-        }
+        _cpus.RequestUnplug(slot.Index);
+        _notifyGuest?.Invoke();
     }
 
     private void CheckDriver(string driver)
@@ -248,5 +242,5 @@ public sealed class CpuHotplugController
         slot.IsPoweredOn ? CpuOperState.On : slot.HasThread ? CpuOperState.Standby : CpuOperState.Off,
         slot.IsRemovePending);
 
-    private static HotplugRequestException Generic(string message) => new(HotplugErrorKind.Generic, message);
+    private static MachineRequestException Generic(string message) => new(MachineErrorKind.Generic, message);
 }

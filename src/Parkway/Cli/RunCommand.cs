@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Parkway.Control;
 using Parkway.Machine;
-using Parkway.Machine.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Qmp;
 
@@ -56,7 +55,7 @@ internal static class RunCommand
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
-        using Arm64VirtMachine machine = Arm64VirtMachine.Build(config, logger);
+        using IMachine machine = MachineFactory.Build(config, logger);
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
 

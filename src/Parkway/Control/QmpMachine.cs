@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Parkway.Machine;
-using Parkway.Machine.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
 using Parkway.Machine.Hotplug;
@@ -10,19 +9,20 @@ using Parkway.Qmp;
 namespace Parkway.Control;
 
 /// <summary>
-/// The running arm64 machine as the QMP server sees it: maps QMP commands onto the hot-plug
-/// controller and the machine, turns refusals into QEMU's error classes, and machine happenings
-/// (guest ejected a CPU, _OST, shutdown) into QMP events. Every call returns without waiting for
-/// the guest.
+/// The running machine (any architecture, through <see cref="IMachine"/>) as the QMP server sees
+/// it: maps QMP commands onto the hot-plug controller and the machine, turns the machine's one
+/// refusal type into QEMU's error classes, and machine happenings (guest ejected a CPU, _OST,
+/// shutdown) into QMP events. Arguments the dispatcher already validated (driver present,
+/// admin-state value) are not checked again. Every call returns without waiting for the guest.
 /// </summary>
 internal sealed class QmpMachine : IQmpMachine, IDisposable
 {
     private static readonly string[] TopologyProperties = ["socket-id", "cluster-id", "core-id", "thread-id"];
 
-    private readonly Arm64VirtMachine _machine;
+    private readonly IMachine _machine;
     private int _shutdownReported;
 
-    public QmpMachine(Arm64VirtMachine machine)
+    public QmpMachine(IMachine machine)
     {
         _machine = machine;
         _machine.Cpus.Unplugged += OnUnplugged;
@@ -38,8 +38,11 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         : _machine.IsRunning ? new QmpStatusInfo(true, "running")
         : new QmpStatusInfo(false, "paused");
 
-    public IReadOnlyList<QmpHotpluggableCpu> QueryHotpluggableCpus() =>
-        [.. Hotplug.Slots().Select(static s => new QmpHotpluggableCpu(Arm64VirtMachine.CpuTypeName, 1, Props(s.TopologyIds), s.QomPath))];
+    public IReadOnlyList<QmpHotpluggableCpu> QueryHotpluggableCpus()
+    {
+        string type = _machine.CpuModel.TypeName;
+        return [.. Hotplug.Slots().Select(s => new QmpHotpluggableCpu(type, 1, Props(s.TopologyIds), s.QomPath))];
+    }
 
     public IReadOnlyList<QmpCpuInfoFast> QueryCpusFast() =>
         [.. Hotplug.PluggedCpus().Select(static s => new QmpCpuInfoFast(s.Index, s.QomPath!, s.HostThreadId, Props(s.TopologyIds)))];
@@ -55,7 +58,8 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
 
     public void DeviceAdd(QmpDeviceArguments arguments)
     {
-        string driver = arguments.Driver ?? throw QmpErrorException.GenericError("Parameter 'driver' is missing");
+        // The dispatcher requires "driver" for device_add.
+        string driver = arguments.Driver!;
         Translate(() => Hotplug.Add(driver, arguments.Id, TopologyOf(driver, arguments.Properties)));
     }
 
@@ -63,13 +67,9 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
 
     public void DeviceSet(QmpDeviceArguments arguments, string adminState)
     {
-        bool enable = adminState switch
-        {
-            "enable" => true,
-            "disable" => false,
-            _ => throw QmpErrorException.GenericError($"Parameter 'admin-state' does not accept value '{adminState}' (enable or disable)"),
-        };
-        string driver = arguments.Driver ?? Arm64VirtMachine.CpuTypeName;
+        // The dispatcher accepts only "enable" and "disable".
+        bool enable = adminState == "enable";
+        string driver = arguments.Driver ?? _machine.CpuModel.TypeName;
         Translate(() => Hotplug.SetAdminState(arguments.Driver, arguments.Id, TopologyOf(driver, arguments.Properties), enable));
     }
 
@@ -173,9 +173,9 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         {
             action();
         }
-        catch (HotplugRequestException e)
+        catch (MachineRequestException e)
         {
-            throw e.Kind == HotplugErrorKind.DeviceNotFound
+            throw e.Kind == MachineErrorKind.DeviceNotFound
                 ? QmpErrorException.DeviceNotFound(e.Message)
                 : QmpErrorException.GenericError(e.Message);
         }

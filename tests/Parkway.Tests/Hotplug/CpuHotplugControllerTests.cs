@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Parkway.Machine;
+using Parkway.Machine.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
 using Parkway.Machine.Hotplug;
@@ -21,8 +23,7 @@ public sealed class CpuHotplugControllerTests
     {
         CpuConfig config = CpuConfig.Parse("boot=1,max=4,sockets=1,clusters=2,cores=2,threads=1");
         _cpus = CpuManager.CreateAll(null!, config, _architecture, NullLogger.Instance);
-        _cpus.NotifyGuest = () => _notifications++;
-        _controller = new CpuHotplugController(_cpus, "host-arm-cpu", hotplugAvailable: true);
+        _controller = new CpuHotplugController(_cpus, Arm64VirtMachine.Arm64CpuModel, notifyGuest: () => _notifications++);
     }
 
     private static CpuTopologyRequest At(int cluster, int core) => new(0, cluster, core, 0);
@@ -61,9 +62,9 @@ public sealed class CpuHotplugControllerTests
     [InlineData("host-arm-cpu", "c", 0, 0, 0, 0, "CPU[0] with MPIDR 0x80000000 exists")]
     public void Add_refuses_bad_requests_with_qemus_text_and_changes_nothing(string driver, string id, int? socket, int? cluster, int? core, int? thread, string message)
     {
-        var error = Assert.Throws<HotplugRequestException>(() => _controller.Add(driver, id, new CpuTopologyRequest(socket, cluster, core, thread)));
+        var error = Assert.Throws<MachineRequestException>(() => _controller.Add(driver, id, new CpuTopologyRequest(socket, cluster, core, thread)));
 
-        Assert.Equal(HotplugErrorKind.Generic, error.Kind);
+        Assert.Equal(MachineErrorKind.Generic, error.Kind);
         Assert.Equal(message, error.Message);
         Assert.Equal(1, _cpus.Slots.Count(static s => s.IsEnabled));
         Assert.Equal(0, _notifications);
@@ -74,7 +75,7 @@ public sealed class CpuHotplugControllerTests
     {
         _controller.Add("host-arm-cpu", "cpu1", At(0, 1));
 
-        var error = Assert.Throws<HotplugRequestException>(() => _controller.Add("host-arm-cpu", "cpu1", At(1, 0)));
+        var error = Assert.Throws<MachineRequestException>(() => _controller.Add("host-arm-cpu", "cpu1", At(1, 0)));
 
         Assert.Equal("Duplicate device ID 'cpu1'", error.Message);
         Assert.False(_cpus.Slots[2].IsEnabled);
@@ -84,9 +85,9 @@ public sealed class CpuHotplugControllerTests
     public void Delete_of_the_boot_cpu_and_of_unknown_ids_is_refused()
     {
         Assert.Equal("Boot CPU(id0=0:0:0:0) hot-unplug not supported",
-            Assert.Throws<HotplugRequestException>(() => _controller.Delete("/machine/unattached/device[0]")).Message);
-        var missing = Assert.Throws<HotplugRequestException>(() => _controller.Delete("nosuch"));
-        Assert.Equal(HotplugErrorKind.DeviceNotFound, missing.Kind);
+            Assert.Throws<MachineRequestException>(() => _controller.Delete("/machine/unattached/device[0]")).Message);
+        var missing = Assert.Throws<MachineRequestException>(() => _controller.Delete("nosuch"));
+        Assert.Equal(MachineErrorKind.DeviceNotFound, missing.Kind);
         Assert.Equal("Device 'nosuch' not found", missing.Message);
     }
 
@@ -165,10 +166,10 @@ public sealed class CpuHotplugControllerTests
     [Fact]
     public void Without_acpi_nothing_can_be_plugged_or_unplugged()
     {
-        var noAcpi = new CpuHotplugController(_cpus, "host-arm-cpu", hotplugAvailable: false);
+        var noAcpi = new CpuHotplugController(_cpus, Arm64VirtMachine.Arm64CpuModel, notifyGuest: null);
 
         Assert.StartsWith("CPU hotplug not supported on this machine",
-            Assert.Throws<HotplugRequestException>(() => noAcpi.Add("host-arm-cpu", "x", At(0, 1))).Message, StringComparison.Ordinal);
+            Assert.Throws<MachineRequestException>(() => noAcpi.Add("host-arm-cpu", "x", At(0, 1))).Message, StringComparison.Ordinal);
         Assert.False(_cpus.Slots[1].IsEnabled);
     }
 }
