@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Parkway.Threading;
 using static Parkway.Acpi.Registers.CpuHotplugRegisterLayout;
 
 namespace Parkway.Acpi.Registers;
@@ -11,14 +12,16 @@ namespace Parkway.Acpi.Registers;
 /// </summary>
 /// <remarks>
 /// Thread-safe: vCPU threads may call <see cref="Read"/> and <see cref="Write"/> concurrently.
-/// Register state and backend queries are handled under one lock; backend actions
-/// (<see cref="ICpuHotplugBackend.Eject"/>, <see cref="ICpuHotplugBackend.OnOst"/>) and
-/// <see cref="Rejected"/> run after it is released.
+/// The block's own lock guards only its own state (selector, command, _OST event latches) and is
+/// a leaf: the backend is never called while it is held — its answers come from the CPU manager,
+/// whose lock ranks before every device lock (docs/architecture.md, "Lock order"). An access reads
+/// the selector and command under the lock, then asks the backend; a guest racing its own register
+/// accesses (the AML serialises them with a mutex) gets a consistent answer for some selector.
 /// </remarks>
 public sealed class CpuHotplugRegisters
 {
     private readonly ICpuHotplugBackend _backend;
-    private readonly Lock _lock = new();
+    private readonly RankedLock _lock = new(LockRank.Device, nameof(CpuHotplugRegisters));
     private readonly uint[] _ostEvents;
     private uint _selector;
     private byte _command;
@@ -39,7 +42,7 @@ public sealed class CpuHotplugRegisters
     {
         get
         {
-            lock (_lock)
+            using (_lock.EnterScope())
             {
                 return _selector;
             }
@@ -56,28 +59,26 @@ public sealed class CpuHotplugRegisters
             return;
         }
 
+        (uint selector, byte command) = SelectorAndCommand();
         Span<byte> image = stackalloc byte[Length];
         image.Clear();
-        lock (_lock)
+        // An out-of-range selector reads as all zeros.
+        if (selector < (uint)_backend.PossibleCpuCount)
         {
-            // An out-of-range selector reads as all zeros.
-            if (_selector < (uint)_backend.PossibleCpuCount)
+            var slot = (int)selector;
+            image[Flags] = (byte)((_backend.IsEnabled(slot) ? StatusEnabled : 0) |
+                (_backend.IsInserting(slot) ? InsertEvent : 0) |
+                (_backend.IsRemoving(slot) ? RemoveEvent : 0));
+            switch (command)
             {
-                var slot = (int)_selector;
-                image[Flags] = (byte)((_backend.IsEnabled(slot) ? StatusEnabled : 0) |
-                    (_backend.IsInserting(slot) ? InsertEvent : 0) |
-                    (_backend.IsRemoving(slot) ? RemoveEvent : 0));
-                switch (_command)
-                {
-                    case CommandNextCpuWithEvent:
-                        BinaryPrimitives.WriteUInt32LittleEndian(image[CommandData..], _selector);
-                        break;
-                    case CommandGetArchId:
-                        var archId = _backend.ArchId(slot);
-                        BinaryPrimitives.WriteUInt32LittleEndian(image[CommandData..], (uint)archId);
-                        BinaryPrimitives.WriteUInt32LittleEndian(image[SelectorOrCommandData2..], (uint)(archId >> 32));
-                        break;
-                }
+                case CommandNextCpuWithEvent:
+                    BinaryPrimitives.WriteUInt32LittleEndian(image[CommandData..], selector);
+                    break;
+                case CommandGetArchId:
+                    var archId = _backend.ArchId(slot);
+                    BinaryPrimitives.WriteUInt32LittleEndian(image[CommandData..], (uint)archId);
+                    BinaryPrimitives.WriteUInt32LittleEndian(image[SelectorOrCommandData2..], (uint)(archId >> 32));
+                    break;
             }
         }
 
@@ -102,58 +103,50 @@ public sealed class CpuHotplugRegisters
         data.CopyTo(padded);
         var value = BinaryPrimitives.ReadUInt32LittleEndian(padded);
 
-        string? rejection = null;
-        var ejectSlot = -1;
-        (int Slot, uint Event, uint Status)? ost = null;
-        lock (_lock)
+        if (offset == SelectorOrCommandData2)
         {
-            if (offset == SelectorOrCommandData2)
+            using (_lock.EnterScope())
             {
                 _selector = value;
             }
-            else if (_selector >= (uint)_backend.PossibleCpuCount)
+
+            return;
+        }
+
+        (uint selector, _) = SelectorAndCommand();
+        string? rejection;
+        if (selector >= (uint)_backend.PossibleCpuCount)
+        {
+            rejection = $"CPU hotplug: write at offset {offset:#x} with out-of-range selector {selector} ignored";
+        }
+        else
+        {
+            var slot = (int)selector;
+            rejection = offset switch
             {
-                rejection = $"CPU hotplug: write at offset {offset:#x} with out-of-range selector {_selector} ignored";
-            }
-            else
-            {
-                var slot = (int)_selector;
-                switch (offset)
-                {
-                    case Flags:
-                        rejection = WriteControlFlags(slot, (byte)value, ref ejectSlot);
-                        break;
-                    case Command:
-                        rejection = WriteCommand((byte)value);
-                        break;
-                    case CommandData:
-                        ost = WriteCommandData(slot, value);
-                        break;
-                    default:
-                        rejection = $"CPU hotplug: write to reserved offset {offset:#x} ignored";
-                        break;
-                }
-            }
+                Flags => WriteControlFlags(slot, (byte)value),
+                Command => WriteCommand(selector, (byte)value),
+                CommandData => WriteCommandData(slot, value),
+                _ => $"CPU hotplug: write to reserved offset {offset:#x} ignored",
+            };
         }
 
         if (rejection is not null)
         {
             Report(rejection);
         }
+    }
 
-        if (ejectSlot >= 0)
+    private (uint Selector, byte Command) SelectorAndCommand()
+    {
+        using (_lock.EnterScope())
         {
-            _backend.Eject(ejectSlot);
-        }
-
-        if (ost is { } report)
-        {
-            _backend.OnOst(report.Slot, report.Event, report.Status);
+            return (_selector, _command);
         }
     }
 
     // Only the first set bit acts, in QEMU's priority order: clear insert, clear remove, eject.
-    private string? WriteControlFlags(int slot, byte flags, ref int ejectSlot)
+    private string? WriteControlFlags(int slot, byte flags)
     {
         if ((flags & InsertEvent) != 0)
         {
@@ -179,51 +172,68 @@ public sealed class CpuHotplugRegisters
                 return $"CPU hotplug: eject of CPU {slot} refused: no unplug was requested";
             }
 
-            ejectSlot = slot;
+            _backend.Eject(slot);
             return null;
         }
 
         return flags == 0 ? null : $"CPU hotplug: control flags {flags:#x} for CPU {slot} ignored";
     }
 
-    private string? WriteCommand(byte command)
+    private string? WriteCommand(uint selector, byte command)
     {
         if (command > CommandGetArchId)
         {
             return $"CPU hotplug: unknown command {command} ignored";
         }
 
-        _command = command;
+        uint? next = null;
         if (command == CommandNextCpuWithEvent)
         {
             // Scan circularly from the selector; with no event anywhere the selector stays put.
             var count = _backend.PossibleCpuCount;
             for (var step = 0; step < count; step++)
             {
-                var candidate = (int)((_selector + (uint)step) % (uint)count);
+                var candidate = (int)((selector + (uint)step) % (uint)count);
                 if (_backend.IsInserting(candidate) || _backend.IsRemoving(candidate))
                 {
-                    _selector = (uint)candidate;
+                    next = (uint)candidate;
                     break;
                 }
+            }
+        }
+
+        using (_lock.EnterScope())
+        {
+            _command = command;
+            if (next is { } found)
+            {
+                _selector = found;
             }
         }
 
         return null;
     }
 
-    private (int Slot, uint Event, uint Status)? WriteCommandData(int slot, uint value)
+    private string? WriteCommandData(int slot, uint value)
     {
-        switch (_command)
+        uint ostEvent;
+        using (_lock.EnterScope())
         {
-            case CommandOstEvent:
-                _ostEvents[slot] = value;
-                return null;
-            case CommandOstStatus:
-                return (slot, _ostEvents[slot], value);
-            default:
-                return null;
+            switch (_command)
+            {
+                case CommandOstEvent:
+                    _ostEvents[slot] = value;
+                    return null;
+                case CommandOstStatus:
+                    ostEvent = _ostEvents[slot];
+                    break;
+                default:
+                    return null;
+            }
         }
+
+        _backend.OnOst(slot, ostEvent, value);
+        return null;
     }
 
     private static bool IsValidAccess(uint offset, int size) =>

@@ -2,9 +2,9 @@ namespace Parkway.Acpi.Registers;
 
 /// <summary>
 /// The CPU manager's side of the CPU hotplug register block. Slots are possible-CPU indices
-/// (equal to ACPI processor UIDs). State queries are made under the register block's lock;
-/// <see cref="Eject"/> and <see cref="OnOst"/> are called after that lock is released, so they may
-/// block (e.g. wait for a vCPU thread to park) without stalling other vCPUs' register accesses.
+/// (equal to ACPI processor UIDs). The register block never calls it while holding its own lock,
+/// so an implementation may take its own locks (the CPU manager's ranks before every device lock)
+/// and may block (e.g. wait for a vCPU thread to park) without stalling other vCPUs' register accesses.
 /// </summary>
 public interface ICpuHotplugBackend
 {

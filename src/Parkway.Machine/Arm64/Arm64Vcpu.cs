@@ -17,7 +17,7 @@ public sealed class Arm64Vcpu : KernelVcpu
         : base(vcpu) => _poweredOff = poweredOff;
 
     /// <inheritdoc />
-    public override void Reset() => Kvm.ArmInit(_poweredOff);
+    protected override void ResetCore() => Kvm.ArmInit(_poweredOff);
 
     /// <summary>KVM_ARM_VCPU_INIT with <paramref name="init"/> (the first initialisation).</summary>
     internal void Initialize(in KvmVcpuInit init) => Kvm.ArmInit(init);

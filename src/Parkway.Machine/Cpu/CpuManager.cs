@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Parkway.Interop;
 using Parkway.Kvm;
 using Parkway.Machine.Config;
+using Parkway.Threading;
 
 namespace Parkway.Machine.Cpu;
 
@@ -14,14 +15,15 @@ namespace Parkway.Machine.Cpu;
 /// Plug: reset the parked vCPU (powered off), start its thread, mark the slot enabled + inserting;
 /// the guest, once notified, starts it with CPU_ON. Unplug: mark remove-pending; the guest stops
 /// the CPU (CPU_OFF) and ejects it; the thread is stopped and the slot parked again.
-/// Lock order: <see cref="_lock"/> is a leaf — nothing else is acquired while holding it, and it
-/// is never held while waiting for a vCPU thread or calling out (events).
+/// Lock order: <see cref="_lock"/> guards every slot's mutable state. Only device locks may be
+/// taken under it (none are); it is never held for an ioctl, a thread start, a wait for a vCPU
+/// thread or a call out (events) — checked by <see cref="LockOrder"/> in debug builds.
 /// </summary>
 public sealed partial class CpuManager : IDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Lock _lock = new();
+    private readonly RankedLock _lock;
     private readonly CpuSlot[] _slots;
     private readonly IVcpuArchitecture _architecture;
     private readonly ILogger _logger;
@@ -30,8 +32,9 @@ public sealed partial class CpuManager : IDisposable
     private Action<CpuSlot, Exception>? _onFailure;
     private bool _shuttingDown;
 
-    private CpuManager(CpuConfig config, CpuSlot[] slots, IVcpuArchitecture architecture, ILogger logger)
+    private CpuManager(CpuConfig config, CpuSlot[] slots, IVcpuArchitecture architecture, RankedLock guard, ILogger logger)
     {
+        _lock = guard;
         Config = config;
         _slots = slots;
         _architecture = architecture;
@@ -58,7 +61,7 @@ public sealed partial class CpuManager : IDisposable
     {
         get
         {
-            lock (_lock)
+            using (_lock.EnterScope())
             {
                 return _slots.Count(static s => s.Thread is not null);
             }
@@ -75,6 +78,7 @@ public sealed partial class CpuManager : IDisposable
     public static CpuManager CreateAll(KvmVm vm, CpuConfig config, IVcpuArchitecture architecture, ILogger logger)
     {
         var slots = new CpuSlot[config.Max];
+        var guard = new RankedLock(LockRank.CpuManager, nameof(CpuManager));
         int created = 0;
         try
         {
@@ -83,7 +87,7 @@ public sealed partial class CpuManager : IDisposable
                 IVcpu vcpu = CreateVcpu(vm, architecture, index);
                 created++;
                 ulong archId = architecture.ReadArchId(vcpu);
-                slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: index < config.Boot)
+                slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: index < config.Boot, guard)
                 {
                     IsEnabled = index < config.Boot,
                     IsPoweredOn = index == 0,
@@ -101,7 +105,7 @@ public sealed partial class CpuManager : IDisposable
         }
 
         Log.SlotsCreated(logger, config.Max, config.Boot);
-        return new CpuManager(config, slots, architecture, logger);
+        return new CpuManager(config, slots, architecture, guard, logger);
     }
 
     /// <summary>
@@ -132,17 +136,23 @@ public sealed partial class CpuManager : IDisposable
     /// <summary>Starts a thread for each enabled slot (the boot CPUs). Call once, after the machine is built.</summary>
     public void Start(IVcpuExitHandler exitHandler, Action<CpuSlot, Exception> onFailure)
     {
-        _exitHandler = exitHandler;
-        _onFailure = onFailure;
-        foreach (CpuSlot slot in _slots)
+        var started = new List<VcpuThread>();
+        using (_lock.EnterScope())
         {
-            if (slot.IsEnabled)
+            _exitHandler = exitHandler;
+            _onFailure = onFailure;
+            foreach (CpuSlot slot in _slots)
             {
-                lock (_lock)
+                if (slot.IsEnabled)
                 {
-                    StartThreadLocked(slot);
+                    started.Add(AssignThreadLocked(slot));
                 }
             }
+        }
+
+        foreach (VcpuThread thread in started)
+        {
+            StartThread(thread);
         }
     }
 
@@ -150,12 +160,18 @@ public sealed partial class CpuManager : IDisposable
     /// Plugs a parked slot: resets its vCPU (powered off), starts its thread, marks it enabled and
     /// inserting. Telling the guest is the caller's (<see cref="Hotplug.CpuHotplugController"/>).
     /// </summary>
+    /// <remarks>
+    /// Three steps, so that the reset ioctl and the thread start happen with no lock held: claim the
+    /// slot (and reserve its thread, so a concurrent <see cref="StopAll"/> or <see cref="Pause"/>
+    /// waits for it), reset the vCPU, publish the slot as plugged, then start the thread.
+    /// </remarks>
     public void Plug(int index, string? deviceId)
     {
         CpuSlot slot = _slots[index];
-        lock (_lock)
+        VcpuThread? thread = null;
+        using (_lock.EnterScope())
         {
-            if (slot.IsEnabled)
+            if (slot.IsEnabled || slot.IsPlugging)
             {
                 throw new MachineRequestException($"CPU slot {index} is already plugged");
             }
@@ -165,18 +181,50 @@ public sealed partial class CpuManager : IDisposable
                 throw new MachineRequestException($"CPU slot {index} is still being unplugged; retry when DEVICE_DELETED arrives");
             }
 
-            // No thread runs this vCPU, so its ioctls cannot block; the reset gives a re-plugged CPU
-            // the same clean state as a first plug (same MPIDR, powered off, registers reset).
+            if (_shuttingDown)
+            {
+                throw new MachineRequestException("the machine is shutting down");
+            }
+
+            slot.IsPlugging = true;
+            if (_exitHandler is not null)
+            {
+                thread = AssignThreadLocked(slot);
+            }
+        }
+
+        try
+        {
+            // No thread runs this vCPU (its thread is reserved, not started), so the ioctls cannot
+            // block; the reset gives a re-plugged CPU the same clean state as a first plug (same
+            // MPIDR, powered off, registers reset).
             slot.Vcpu.Reset();
+        }
+        catch
+        {
+            using (_lock.EnterScope())
+            {
+                slot.IsPlugging = false;
+                slot.Thread = null;
+            }
+
+            thread?.Abandon();
+            throw;
+        }
+
+        using (_lock.EnterScope())
+        {
+            slot.IsPlugging = false;
             slot.IsEnabled = true;
             slot.IsInserting = true;
             slot.IsPoweredOn = false;
             slot.DeviceId = deviceId;
             slot.LastOst = null;
-            if (_exitHandler is not null)
-            {
-                StartThreadLocked(slot);
-            }
+        }
+
+        if (thread is not null)
+        {
+            StartThread(thread);
         }
 
         Log.Plugged(_logger, index, slot.ArchId);
@@ -189,7 +237,7 @@ public sealed partial class CpuManager : IDisposable
     public void RequestUnplug(int index)
     {
         CpuSlot slot = _slots[index];
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             if (slot.IsBootCpu)
             {
@@ -222,7 +270,7 @@ public sealed partial class CpuManager : IDisposable
 
         CpuSlot slot = _slots[index];
         VcpuThread? thread;
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             if (slot.IsBootCpu || !slot.IsEnabled || !slot.IsRemovePending)
             {
@@ -252,7 +300,7 @@ public sealed partial class CpuManager : IDisposable
     /// <summary>Clears a slot's insert event (the guest acknowledged the plug).</summary>
     public void ClearInsert(int index)
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             _slots[index].IsInserting = false;
         }
@@ -261,7 +309,7 @@ public sealed partial class CpuManager : IDisposable
     /// <summary>Clears a slot's remove event (the guest acknowledged the unplug request).</summary>
     public void ClearRemove(int index)
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             _slots[index].IsRemoving = false;
         }
@@ -271,7 +319,7 @@ public sealed partial class CpuManager : IDisposable
     public void ReportOst(int index, uint ostEvent, uint ostStatus)
     {
         CpuSlot slot = _slots[index];
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             slot.LastOst = (ostEvent, ostStatus);
         }
@@ -291,7 +339,7 @@ public sealed partial class CpuManager : IDisposable
         }
 
         VcpuThread? thread;
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             if (!target.IsEnabled || target.Thread is null || target.IsRemovePending && !target.IsPoweredOn)
             {
@@ -316,7 +364,7 @@ public sealed partial class CpuManager : IDisposable
     public void PowerOffSelf(CpuSlot slot)
     {
         _architecture.PowerOff(slot.Vcpu);
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             slot.IsPoweredOn = false;
         }
@@ -349,7 +397,7 @@ public sealed partial class CpuManager : IDisposable
     /// </summary>
     public void StopAll()
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             _shuttingDown = true;
         }
@@ -367,16 +415,16 @@ public sealed partial class CpuManager : IDisposable
     public void Dispose()
     {
         StopAll();
-        lock (_lock)
+        List<IVcpu> idle;
+        using (_lock.EnterScope())
         {
-            foreach (CpuSlot slot in _slots)
-            {
-                // A thread that did not stop in time still uses its vCPU: leak it rather than unmap under it.
-                if (slot.Thread is null)
-                {
-                    slot.Vcpu.Dispose();
-                }
-            }
+            // A thread that did not stop in time still uses its vCPU: leak it rather than unmap under it.
+            idle = [.. _slots.Where(static s => s.Thread is null && !s.IsPlugging).Select(static s => s.Vcpu)];
+        }
+
+        foreach (IVcpu vcpu in idle)
+        {
+            vcpu.Dispose();
         }
 
         _gate.Dispose();
@@ -398,24 +446,30 @@ public sealed partial class CpuManager : IDisposable
 
     private List<VcpuThread> Threads()
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             return [.. _slots.Select(static s => s.Thread).OfType<VcpuThread>()];
         }
     }
 
-    private void StartThreadLocked(CpuSlot slot)
+    /// <summary>Creates the slot's thread (not started: no OS thread exists yet) and records it.</summary>
+    private VcpuThread AssignThreadLocked(CpuSlot slot)
     {
         var thread = new VcpuThread(slot, _gate, _exitHandler!, _onFailure!, OnThreadExited);
         slot.Thread = thread;
+        return thread;
+    }
+
+    private void StartThread(VcpuThread thread)
+    {
         thread.Start();
-        Log.Unparked(_logger, slot.Index, slot.ArchId);
+        Log.Unparked(_logger, thread.Slot.Index, thread.Slot.ArchId);
     }
 
     private void OnThreadExited(CpuSlot slot)
     {
         bool ejected;
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             slot.Thread = null;
             slot.IsPoweredOn = false;

@@ -1,11 +1,14 @@
 using Parkway.Interop;
 using Parkway.Kvm;
+using Parkway.Threading;
 
 namespace Parkway.Machine.Cpu;
 
 /// <summary>
 /// A KVM vCPU behind <see cref="IVcpu"/>: every member is the matching <see cref="KvmVcpu"/> call;
 /// only <see cref="Reset"/> is the architecture's. Owns (disposes) the <see cref="KvmVcpu"/>.
+/// Every ioctl asserts (debug builds) that the CPU manager's lock is not held: a vCPU ioctl can
+/// block for as long as another thread sits in KVM_RUN.
 /// </summary>
 public abstract class KernelVcpu : IVcpu
 {
@@ -26,7 +29,11 @@ public abstract class KernelVcpu : IVcpu
     public KvmRun RunState => Kvm.RunState;
 
     /// <inheritdoc />
-    public bool Run() => Kvm.Run();
+    public bool Run()
+    {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "KVM_RUN");
+        return Kvm.Run();
+    }
 
     /// <inheritdoc />
     public void Kick()
@@ -43,22 +50,49 @@ public abstract class KernelVcpu : IVcpu
     }
 
     /// <inheritdoc />
-    public void SetSignalMask(ulong kernelSigset) => Kvm.SetSignalMask(kernelSigset);
+    public void SetSignalMask(ulong kernelSigset)
+    {
+        AssertNoManagerLock();
+        Kvm.SetSignalMask(kernelSigset);
+    }
 
     /// <inheritdoc />
-    public abstract void Reset();
+    public void Reset()
+    {
+        AssertNoManagerLock();
+        ResetCore();
+    }
 
     /// <inheritdoc />
-    public ulong GetRegister(ulong id) => Kvm.GetRegister(id);
+    public ulong GetRegister(ulong id)
+    {
+        AssertNoManagerLock();
+        return Kvm.GetRegister(id);
+    }
 
     /// <inheritdoc />
-    public void SetRegister(ulong id, ulong value) => Kvm.SetRegister(id, value);
+    public void SetRegister(ulong id, ulong value)
+    {
+        AssertNoManagerLock();
+        Kvm.SetRegister(id, value);
+    }
 
     /// <inheritdoc />
-    public KvmMpState GetMpState() => Kvm.GetMpState();
+    public KvmMpState GetMpState()
+    {
+        AssertNoManagerLock();
+        return Kvm.GetMpState();
+    }
 
     /// <inheritdoc />
-    public void SetMpState(KvmMpState state) => Kvm.SetMpState(state);
+    public void SetMpState(KvmMpState state)
+    {
+        AssertNoManagerLock();
+        Kvm.SetMpState(state);
+    }
+
+    /// <summary>The architecture's reset to the initial powered-off state.</summary>
+    protected abstract void ResetCore();
 
     /// <inheritdoc />
     public void Dispose()
@@ -66,6 +100,8 @@ public abstract class KernelVcpu : IVcpu
         Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
+
+    private static void AssertNoManagerLock() => LockOrder.AssertNotHeld(LockRank.CpuManager, "a vCPU ioctl");
 
     /// <summary>Releases the KVM vCPU (fd and kvm_run mapping).</summary>
     protected virtual void Dispose(bool disposing)

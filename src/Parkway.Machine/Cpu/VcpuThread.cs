@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Parkway.Interop;
 using Parkway.Kvm;
+using Parkway.Threading;
 
 namespace Parkway.Machine.Cpu;
 
@@ -17,7 +18,7 @@ namespace Parkway.Machine.Cpu;
 /// thread consumes pending kicks with sigtimedwait.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification =
-    "The pause event is waited on by the control plane after the thread may have ended; it never allocates a kernel handle (no WaitHandle use), so letting the GC reclaim it is safe.")]
+    "The pause and end events are waited on by the control plane after the thread may have ended; they never allocate a kernel handle (no WaitHandle use), so letting the GC reclaim them is safe.")]
 internal sealed unsafe class VcpuThread
 {
     /// <summary>SIGUSR2.</summary>
@@ -31,6 +32,7 @@ internal sealed unsafe class VcpuThread
     private readonly ConcurrentQueue<Action<IVcpu>> _work = new();
     private readonly VcpuRunGate _gate;
     private readonly ManualResetEventSlim _paused = new(initialState: false);
+    private readonly ManualResetEventSlim _ended = new(initialState: false);
     private volatile bool _stopRequested;
     private volatile int _nativeThreadId;
 
@@ -46,12 +48,29 @@ internal sealed unsafe class VcpuThread
 
     public bool IsAlive => _thread.IsAlive;
 
+    public CpuSlot Slot => _slot;
+
     public int NativeThreadId => _nativeThreadId;
 
     /// <summary>Set while the thread waits at the closed run gate (outside KVM_RUN) or has ended.</summary>
     public ManualResetEventSlim PausedSignal => _paused;
 
-    public void Start() => _thread.Start();
+    /// <summary>
+    /// Starts the OS thread. Never under the CPU manager's lock (checked in debug builds). A thread
+    /// asked to stop before it started runs its exit path at once.
+    /// </summary>
+    public void Start()
+    {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "starting a vCPU thread");
+        _thread.Start();
+    }
+
+    /// <summary>Marks a thread that will never be started as ended (its plug failed), so waiters return.</summary>
+    public void Abandon()
+    {
+        _paused.Set();
+        _ended.Set();
+    }
 
     /// <summary>Asks the thread to leave its run loop and kicks it out of KVM_RUN.</summary>
     public void RequestStop()
@@ -78,8 +97,11 @@ internal sealed unsafe class VcpuThread
         }
     }
 
-    /// <summary>Waits for the thread to end; false on timeout.</summary>
-    public bool Join(TimeSpan timeout) => _thread.Join(timeout);
+    /// <summary>
+    /// Waits for the thread to end; false on timeout. Valid before <see cref="Start"/> too (a thread
+    /// reserved by a plug in progress): it then waits for the start and the run loop's exit.
+    /// </summary>
+    public bool Join(TimeSpan timeout) => _ended.Wait(timeout);
 
     private void Body()
     {
@@ -125,6 +147,7 @@ internal sealed unsafe class VcpuThread
             _nativeThreadId = 0;
             _paused.Set();
             _onExit(_slot);
+            _ended.Set();
         }
     }
 

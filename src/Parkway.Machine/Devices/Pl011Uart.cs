@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Parkway.Threading;
 
 namespace Parkway.Machine.Devices;
 
@@ -32,7 +33,7 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
     // PeriphID0-3 then PCellID0-3: identifies a PL011 r1p5 to the AMBA bus driver.
     private static readonly byte[] IdRegisters = [0x11, 0x10, 0x34, 0x00, 0x0D, 0xF0, 0x05, 0xB1];
 
-    private readonly Lock _lock = new();
+    private readonly RankedLock _lock = new(LockRank.Device, nameof(Pl011Uart));
     private readonly Stream? _output;
     private readonly IInterruptLine _interrupt;
     private readonly byte[] _lineBuffer = new byte[256];
@@ -53,7 +54,7 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
     public void Read(ulong offset, Span<byte> data)
     {
         uint value;
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             value = offset switch
             {
@@ -80,7 +81,7 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
     public void Write(ulong offset, ReadOnlySpan<byte> data)
     {
         uint value = ReadLittleEndian(data);
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             switch (offset)
             {
@@ -111,7 +112,7 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
     /// <summary>Writes out any partial line (at shutdown).</summary>
     public void Flush()
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             FlushLine();
         }

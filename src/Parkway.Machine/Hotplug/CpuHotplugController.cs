@@ -1,5 +1,6 @@
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
+using Parkway.Threading;
 
 namespace Parkway.Machine.Hotplug;
 
@@ -17,7 +18,7 @@ public sealed class CpuHotplugController
     private readonly CpuManager _cpus;
     private readonly CpuModel _model;
     private readonly Action? _notifyGuest;
-    private readonly Lock _lock = new();
+    private readonly RankedLock _lock = new(LockRank.HotplugController, nameof(CpuHotplugController));
 
     /// <summary>Creates the controller.</summary>
     /// <param name="cpus">The CPU slots.</param>
@@ -42,7 +43,7 @@ public sealed class CpuHotplugController
     /// <summary>Every slot, highest index first (QEMU's order for query-hotpluggable-cpus).</summary>
     public IReadOnlyList<CpuSlotView> Slots()
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             return [.. _cpus.Slots.Reverse().Select(View)];
         }
@@ -51,7 +52,7 @@ public sealed class CpuHotplugController
     /// <summary>Plugged CPUs in index order (query-cpus-fast).</summary>
     public IReadOnlyList<CpuSlotView> PluggedCpus()
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             return [.. _cpus.Slots.Where(static s => s.IsEnabled).Select(View)];
         }
@@ -60,7 +61,7 @@ public sealed class CpuHotplugController
     /// <summary>Every slot in index order (query-cpus-powerstate).</summary>
     public IReadOnlyList<CpuSlotView> PowerStates()
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             return [.. _cpus.Slots.Select(View)];
         }
@@ -69,7 +70,7 @@ public sealed class CpuHotplugController
     /// <summary>device_add of a CPU.</summary>
     public void Add(string driver, string? id, CpuTopologyRequest props)
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             CheckDriver(driver);
             if (id is not null && FindById(id) is not null)
@@ -94,7 +95,7 @@ public sealed class CpuHotplugController
     /// </summary>
     public void Delete(string idOrPath)
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             CpuSlot slot = FindById(idOrPath) ?? FindByQomPath(idOrPath)
                 ?? throw new MachineRequestException(MachineErrorKind.DeviceNotFound, $"Device '{idOrPath}' not found");
@@ -108,7 +109,7 @@ public sealed class CpuHotplugController
     /// </summary>
     public void SetAdminState(string? driver, string? id, CpuTopologyRequest props, bool enable)
     {
-        lock (_lock)
+        using (_lock.EnterScope())
         {
             if (driver is not null)
             {
@@ -219,28 +220,42 @@ public sealed class CpuHotplugController
 
     private CpuSlot? FindByQomPath(string path) => _cpus.Slots.FirstOrDefault(s => (s.IsEnabled || s.HasThread) && QomPath(s) == path);
 
-    private static string? QomPath(CpuSlot slot) => !slot.IsEnabled && !slot.HasThread ? null : DevicePath(slot);
+    private static string? QomPath(CpuSlot slot) => QomPath(slot, slot.State);
+
+    private static string? QomPath(CpuSlot slot, CpuSlotState state) =>
+        !state.IsEnabled && !state.HasThread ? null : DevicePath(slot.Index, slot.IsBootCpu, state.DeviceId);
 
     /// <summary>
     /// The QOM path of the CPU device in <paramref name="slot"/> (or last in it, once parked): by its
     /// id when it was plugged with one, QEMU's usual places otherwise.
     /// </summary>
-    public static string DevicePath(CpuSlot slot) =>
-        slot.DeviceId is { } id ? PeripheralPath + id
-        : slot.IsBootCpu ? $"/machine/unattached/device[{slot.Index}]"
-        : $"/machine/peripheral-anon/cpu[{slot.Index}]";
+    public static string DevicePath(CpuSlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        return DevicePath(slot.Index, slot.IsBootCpu, slot.DeviceId);
+    }
 
-    private static CpuSlotView View(CpuSlot slot) => new(
-        slot.Index,
-        slot.TopologyIds,
-        slot.ArchId,
-        slot.IsEnabled,
-        slot.IsBootCpu,
-        slot.DeviceId,
-        QomPath(slot),
-        slot.ThreadId,
-        slot.IsPoweredOn ? CpuOperState.On : slot.HasThread ? CpuOperState.Standby : CpuOperState.Off,
-        slot.IsRemovePending);
+    private static string DevicePath(int index, bool isBootCpu, string? deviceId) =>
+        deviceId is { } id ? PeripheralPath + id
+        : isBootCpu ? $"/machine/unattached/device[{index}]"
+        : $"/machine/peripheral-anon/cpu[{index}]";
+
+    // One snapshot per slot: the view never mixes two moments of a slot the guest is changing.
+    private static CpuSlotView View(CpuSlot slot)
+    {
+        CpuSlotState state = slot.State;
+        return new(
+            slot.Index,
+            slot.TopologyIds,
+            slot.ArchId,
+            state.IsEnabled,
+            slot.IsBootCpu,
+            state.DeviceId,
+            QomPath(slot, state),
+            state.ThreadId,
+            state.IsPoweredOn ? CpuOperState.On : state.HasThread ? CpuOperState.Standby : CpuOperState.Off,
+            state.IsRemovePending);
+    }
 
     private static MachineRequestException Generic(string message) => new(MachineErrorKind.Generic, message);
 }

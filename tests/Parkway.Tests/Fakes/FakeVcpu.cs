@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Parkway.Interop;
 using Parkway.Kvm;
 using Parkway.Machine.Cpu;
+using Parkway.Threading;
 
 namespace Parkway.Tests.Fakes;
 
@@ -11,7 +12,8 @@ namespace Parkway.Tests.Fakes;
 /// dispatcher. <see cref="Run"/> behaves like KVM_RUN with immediate_exit: it returns false at once
 /// while kicked, returns true for each exit a test queued (written into a zeroed kvm_run page the
 /// exit handlers read in place), and otherwise blocks — as a vCPU inside the guest would — until
-/// kicked or given an exit. Registers and MP state are plain fields.
+/// kicked or given an exit. Registers and MP state are plain fields. Like a real vCPU, every call
+/// that would be an ioctl asserts the CPU manager's lock is not held (lock-order checking).
 /// </summary>
 internal sealed unsafe class FakeVcpu : IVcpu
 {
@@ -69,6 +71,7 @@ internal sealed unsafe class FakeVcpu : IVcpu
 
     public bool Run()
     {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "a vCPU ioctl");
         lock (_lock)
         {
             RunCalls++;
@@ -109,6 +112,7 @@ internal sealed unsafe class FakeVcpu : IVcpu
 
     public void SetSignalMask(ulong kernelSigset)
     {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "a vCPU ioctl");
         lock (_lock)
         {
             SignalMasks.Add(kernelSigset);
@@ -117,6 +121,7 @@ internal sealed unsafe class FakeVcpu : IVcpu
 
     public void Reset()
     {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "a vCPU ioctl");
         lock (_lock)
         {
             _registers.Clear();
@@ -128,6 +133,7 @@ internal sealed unsafe class FakeVcpu : IVcpu
 
     public ulong GetRegister(ulong id)
     {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "a vCPU ioctl");
         lock (_lock)
         {
             return _registers.GetValueOrDefault(id);
@@ -136,6 +142,7 @@ internal sealed unsafe class FakeVcpu : IVcpu
 
     public void SetRegister(ulong id, ulong value)
     {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "a vCPU ioctl");
         lock (_lock)
         {
             _registers[id] = value;
@@ -144,6 +151,7 @@ internal sealed unsafe class FakeVcpu : IVcpu
 
     public KvmMpState GetMpState()
     {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "a vCPU ioctl");
         lock (_lock)
         {
             return _mpState;
@@ -152,6 +160,7 @@ internal sealed unsafe class FakeVcpu : IVcpu
 
     public void SetMpState(KvmMpState state)
     {
+        LockOrder.AssertNotHeld(LockRank.CpuManager, "a vCPU ioctl");
         lock (_lock)
         {
             _mpState = state;
