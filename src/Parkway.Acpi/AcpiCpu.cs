@@ -2,7 +2,7 @@ namespace Parkway.Acpi;
 
 /// <summary>One possible CPU as the ACPI tables describe it.</summary>
 /// <param name="Uid">ACPI processor UID: the GICC's UID, the ACPI0007 device's <c>_UID</c> and its <c>C%03X</c> name.</param>
-/// <param name="Mpidr">MPIDR_EL1 read back from KVM (only the affinity bits are published).</param>
+/// <param name="ArchId">The CPU's architecture id (arm64: MPIDR_EL1 read back from KVM, of which only the affinity bits are published).</param>
 /// <param name="EnabledAtBoot">Cold-plugged: MADT GICC Enabled. Otherwise the GICC is Online Capable.</param>
 /// <param name="IsBootCpu">The CPU the firmware/kernel starts on; it can never be ejected.</param>
 /// <param name="SocketId">Socket index in the topology.</param>
@@ -11,7 +11,7 @@ namespace Parkway.Acpi;
 /// <param name="ThreadId">Thread index within the core.</param>
 public sealed record AcpiCpu(
     uint Uid,
-    ulong Mpidr,
+    ulong ArchId,
     bool EnabledAtBoot,
     bool IsBootCpu,
     uint SocketId,

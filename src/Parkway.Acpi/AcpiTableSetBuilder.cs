@@ -4,7 +4,11 @@ using Parkway.Acpi.Tables;
 
 namespace Parkway.Acpi;
 
-/// <summary>Builds the arm64 (GICv3, hardware-reduced, PSCI) ACPI table set for a platform.</summary>
+/// <summary>
+/// Builds the hardware-reduced ACPI table set for a platform: the shared tables (RSDP, XSDT, FADT,
+/// PPTT, DSDT with the power button, CPU hot-plug and GED devices) around the architecture's own
+/// (<see cref="IAcpiArchitecture"/>; arm64: MADT with GICC/GICD/GICR, GTDT, SPCR).
+/// </summary>
 public static class AcpiTableSetBuilder
 {
     /// <summary>Alignment of every table in the image.</summary>
@@ -22,12 +26,8 @@ public static class AcpiTableSetBuilder
         }
 
         // Tables without pointers first; their sizes fix every address, then the pointer tables.
-        var leafTables = new List<(string Signature, byte[] Bytes)>
+        var leafTables = new List<(string Signature, byte[] Bytes)>(platform.Architecture.BuildTables(platform))
         {
-            ("APIC", Madt.Build(platform.GicDistributorBase, platform.Cpus.Select(c => Gicc(platform, c, forceEnabled: false)),
-                platform.GicRedistributorRegions)),
-            ("GTDT", Gtdt.Build()),
-            ("SPCR", Spcr.Build(platform.UartBase, platform.UartGsiv, platform.SerialBaudRate)),
             ("PPTT", Pptt.Build(platform.Cpus, platform.Topology.Threads)),
             ("DSDT", Dsdt.Build(BuildDsdtContent(platform))),
         };
@@ -54,7 +54,7 @@ public static class AcpiTableSetBuilder
         }
 
         var contents = leafTables.ToDictionary(t => t.Signature, t => t.Bytes);
-        contents["FACP"] = Fadt.Build(addresses["DSDT"]);
+        contents["FACP"] = Fadt.Build(addresses["DSDT"], platform.Architecture.BootArchitecture);
         contents["XSDT"] = Xsdt.Build(order.Where(s => s is not ("RSDP" or "XSDT" or "DSDT")).Select(s => addresses[s]));
         contents["RSDP"] = Rsdp.Build(addresses["XSDT"]);
 
@@ -70,36 +70,27 @@ public static class AcpiTableSetBuilder
         return new AcpiTableSet(image, baseAddress, addresses["RSDP"], entries);
     }
 
-    /// <summary>The DSDT's AML: <c>Scope (\_SB) { COM0, PWRB, CPUS, GED0 }</c>.</summary>
+    /// <summary>
+    /// The DSDT's AML: <c>Scope (\_SB) { architecture devices (arm64: COM0), PWRB, CPUS, GED0 }</c>;
+    /// each processor device's <c>_MAT</c> comes from the architecture.
+    /// </summary>
     public static IReadOnlyList<IAmlWritable> BuildDsdtContent(AcpiPlatform platform)
     {
         ArgumentNullException.ThrowIfNull(platform);
         var cpus = platform.Cpus
-            .Select(c => new CpuHotplugAmlCpu(c.Uid, c.IsEjectable, Gicc(platform, c, forceEnabled: true).ToBytes()))
+            .Select(c => new CpuHotplugAmlCpu(c.Uid, c.IsEjectable, platform.Architecture.CpuMat(platform, c)))
             .ToArray();
         return
         [
             new AmlScope("\\_SB",
             [
-                Pl011Aml.Build(platform.UartBase, platform.UartGsiv),
+                .. platform.Architecture.DsdtDevices(platform),
                 PowerButtonAml.Build(),
                 // CPUS precedes GED0 so the scan method is declared before the code calling it.
                 CpuHotplugAml.Build(cpus, platform.CpuHotplugBase),
                 GedAml.Build(platform.GedBase, platform.GedGsiv),
             ]),
         ];
-    }
-
-    /// <summary>
-    /// The CPU's GICC: Enabled for cold-plugged CPUs, Online Capable for the others; the
-    /// <c>_MAT</c> copy always says Enabled (the CPU is enabled whenever the OS reads it).
-    /// </summary>
-    public static MadtGicc Gicc(AcpiPlatform platform, AcpiCpu cpu, bool forceEnabled)
-    {
-        ArgumentNullException.ThrowIfNull(platform);
-        ArgumentNullException.ThrowIfNull(cpu);
-        var flags = forceEnabled || cpu.EnabledAtBoot ? MadtGiccFlags.Enabled : MadtGiccFlags.OnlineCapable;
-        return new MadtGicc(cpu.Uid, cpu.Uid, flags, cpu.Mpidr, platform.PerformanceInterruptGsiv);
     }
 
     private static void Validate(AcpiPlatform platform)
@@ -147,10 +138,7 @@ public static class AcpiTableSetBuilder
             throw new ArgumentException("Two CPUs share the same topology position.", nameof(platform));
         }
 
-        if (platform.GicRedistributorRegions.Count == 0)
-        {
-            throw new ArgumentException("At least one GIC redistributor region is required.", nameof(platform));
-        }
+        platform.Architecture.Validate(platform);
     }
 
     private static int Align(int value) => (value + Alignment - 1) & ~(Alignment - 1);

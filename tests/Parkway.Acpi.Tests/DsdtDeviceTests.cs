@@ -1,3 +1,4 @@
+using Parkway.Acpi.Arm64;
 using Parkway.Acpi.Aml;
 using Parkway.Acpi.Devices;
 

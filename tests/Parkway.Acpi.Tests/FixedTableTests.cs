@@ -1,3 +1,4 @@
+using Parkway.Acpi.Arm64;
 using Parkway.Acpi.Tables;
 
 namespace Parkway.Acpi.Tests;
@@ -7,7 +8,7 @@ public class FixedTableTests
     [Fact]
     public void Fadt_is_hardware_reduced_psci_over_hvc_revision_6_5()
     {
-        var fadt = Fadt.Build(0x1234_5678_9000);
+        var fadt = Fadt.Build(0x1234_5678_9000, Arm64AcpiPlatform.PsciOverHvc);
         Assert.Equal(276, fadt.Length);
         Assert.Equal(6, fadt[8]);
         Assert.Equal(5, fadt[131]); // minor version

@@ -1,3 +1,4 @@
+using Parkway.Acpi.Arm64;
 using Parkway.Acpi.Tables;
 
 namespace Parkway.Acpi.Tests;
@@ -74,9 +75,10 @@ public class MadtTests
     [Fact]
     public void One_gicr_structure_per_redistributor_region()
     {
-        var platform = TestPlatforms.Create(1, 4) with
+        var platform = TestPlatforms.Create(1, 4);
+        platform = platform with
         {
-            GicRedistributorRegions = [(0x080A_0000, 0x4_0000), (0x1_0000_0000, 0x4_0000)],
+            Architecture = (Arm64AcpiPlatform)platform.Architecture with { GicRedistributorRegions = [(0x080A_0000, 0x4_0000), (0x1_0000_0000, 0x4_0000)] },
         };
         var madt = AcpiTableSetBuilder.Build(platform, TestPlatforms.TablesBase)["APIC"].Bytes;
         var gicrs = TableReader.MadtSubtables(madt).Where(s => s.Type == 0x0E).ToList();
@@ -87,7 +89,7 @@ public class MadtTests
     [Fact]
     public void Performance_interrupt_is_published_when_configured()
     {
-        var platform = TestPlatforms.Create(1, 2) with { PerformanceInterruptGsiv = 23 };
+        var platform = TestPlatforms.Create(1, 2, performanceInterruptGsiv: 23);
         var madt = AcpiTableSetBuilder.Build(platform, TestPlatforms.TablesBase)["APIC"].Bytes;
         Assert.All(TableReader.MadtSubtables(madt).Where(s => s.Type == 0x0B), s => Assert.Equal(23u, madt.U32(s.Offset + 20)));
     }

@@ -1,3 +1,4 @@
+using Parkway.Acpi.Arm64;
 using System.Buffers.Binary;
 using System.Text;
 

@@ -1,4 +1,5 @@
 using Parkway.Acpi;
+using Parkway.Acpi.Arm64;
 
 namespace Parkway.Acpi.Tests;
 
@@ -19,7 +20,7 @@ internal static class TestPlatforms
     public static ulong KvmMpidr(uint vcpuId) =>
         0x8000_0000UL | (vcpuId & 0xF) | (((vcpuId >> 4) & 0xFF) << 8) | (((vcpuId >> 12) & 0xFF) << 16);
 
-    public static AcpiPlatform Create(int bootCpus, int possibleCpus, uint sockets = 1, uint clusters = 1, uint threads = 1)
+    public static AcpiPlatform Create(int bootCpus, int possibleCpus, uint sockets = 1, uint clusters = 1, uint threads = 1, uint performanceInterruptGsiv = 0)
     {
         var cores = (uint)possibleCpus / (sockets * clusters * threads);
         var cpus = new List<AcpiCpu>();
@@ -35,12 +36,12 @@ internal static class TestPlatforms
         return new AcpiPlatform(
             cpus,
             (sockets, clusters, cores, threads),
-            GicdBase,
-            [(GicrBase, RedistributorStride * (ulong)possibleCpus)],
-            UartBase,
-            UartGsiv,
             GedBase,
             GedGsiv,
-            CpuHotplugBase);
+            CpuHotplugBase,
+            new Arm64AcpiPlatform(GicdBase, [(GicrBase, RedistributorStride * (ulong)possibleCpus)], UartBase, UartGsiv)
+            {
+                PerformanceInterruptGsiv = performanceInterruptGsiv,
+            });
     }
 }

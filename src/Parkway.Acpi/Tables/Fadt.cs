@@ -1,9 +1,9 @@
 namespace Parkway.Acpi.Tables;
 
 /// <summary>
-/// Fixed ACPI Description Table, revision 6 minor 5 (276 bytes), for a hardware-reduced arm64
-/// platform: every legacy PM block is absent, the DSDT is reached through X_DSDT only, and PSCI
-/// (over HVC, so KVM and the SMCCC filter see the calls) is the CPU boot protocol.
+/// Fixed ACPI Description Table, revision 6 minor 5 (276 bytes), for a hardware-reduced platform:
+/// every legacy PM block is absent and the DSDT is reached through X_DSDT only. The boot-architecture
+/// flags are the architecture's (arm64: PSCI over HVC, so KVM and the SMCCC filter see the calls).
 /// </summary>
 public static class Fadt
 {
@@ -23,16 +23,18 @@ public static class Fadt
     public const int XDsdtOffset = 140;
 
     /// <summary>Builds the FADT.</summary>
-    public static byte[] Build(ulong dsdtAddress)
+    public static byte[] Build(ulong dsdtAddress, FadtBootArchitecture boot)
     {
         var table = new AcpiTableBuilder("FACP", 6);
         table.WriteUInt32(0); // 36 FIRMWARE_CTRL: no FACS on a HW-reduced platform
         table.WriteUInt32(0); // 40 DSDT (32-bit): left 0, X_DSDT is authoritative
-        table.WriteZeros(112 - 44); // 44..111: legacy PM/GPE fields, all absent
+        table.WriteZeros(109 - 44); // 44..108: legacy PM/GPE fields, all absent
+        table.WriteUInt16(boot.IaPcBootArch); // 109 IAPC_BOOT_ARCH
+        table.WriteByte(0); // 111 reserved
         table.WriteUInt32(HardwareReducedAcpiFlag); // 112 Flags
         table.WriteZeros(12); // 116 RESET_REG (none)
         table.WriteByte(0); // 128 RESET_VALUE
-        table.WriteUInt16(PsciCompliant | PsciUseHvc); // 129 ARM_BOOT_ARCH
+        table.WriteUInt16(boot.ArmBootArch); // 129 ARM_BOOT_ARCH
         table.WriteByte(5); // 131 FADT minor version
         table.WriteUInt64(0); // 132 X_FIRMWARE_CTRL
         table.WriteUInt64(dsdtAddress); // 140 X_DSDT

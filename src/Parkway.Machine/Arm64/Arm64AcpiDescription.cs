@@ -1,4 +1,5 @@
 using Parkway.Acpi;
+using Parkway.Acpi.Arm64;
 using Parkway.Machine.Config;
 
 namespace Parkway.Machine.Arm64;
@@ -30,13 +31,14 @@ public static class Arm64AcpiDescription
         return new AcpiPlatform(
             described,
             ((uint)cpus.Topology.Sockets, (uint)cpus.Topology.Clusters, (uint)cpus.Topology.Cores, (uint)cpus.Topology.Threads),
-            VirtMemoryMap.GicDistributorBase,
-            [.. VirtMemoryMap.RedistributorRegions(cpus.Max).Select(static r => (r.Base, r.Length))],
-            VirtMemoryMap.UartBase,
-            VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.UartSpi),
             VirtMemoryMap.GedBase,
             VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.GedSpi),
-            VirtMemoryMap.CpuHotplugBase);
+            VirtMemoryMap.CpuHotplugBase,
+            new Arm64AcpiPlatform(
+                VirtMemoryMap.GicDistributorBase,
+                [.. VirtMemoryMap.RedistributorRegions(cpus.Max).Select(static r => (r.Base, r.Length))],
+                VirtMemoryMap.UartBase,
+                VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.UartSpi)));
     }
 
     /// <summary>The description with the MPIDRs KVM will assign, for tools that do not build a VM.</summary>

@@ -1,4 +1,6 @@
-namespace Parkway.Acpi.Tables;
+using Parkway.Acpi.Tables;
+
+namespace Parkway.Acpi.Arm64;
 
 /// <summary>
 /// Serial Port Console Redirection table, revision 2 (80 bytes), describing a PL011 UART so the

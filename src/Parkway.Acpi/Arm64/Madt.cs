@@ -1,4 +1,6 @@
-namespace Parkway.Acpi.Tables;
+using Parkway.Acpi.Tables;
+
+namespace Parkway.Acpi.Arm64;
 
 /// <summary>
 /// Multiple APIC Description Table, revision 5, for a GICv3 platform: one GICD, one GICC per

@@ -1,7 +1,7 @@
 using Parkway.Acpi.Aml;
 using Parkway.Acpi.Aml.Resources;
 
-namespace Parkway.Acpi.Devices;
+namespace Parkway.Acpi.Arm64;
 
 /// <summary>The PL011 UART device (<c>ARMH0011</c>) as the arm64 SBBR describes it.</summary>
 public static class Pl011Aml

@@ -1,6 +1,6 @@
 using Parkway.Acpi.Aml;
 
-namespace Parkway.Acpi.Tables;
+namespace Parkway.Acpi.Arm64;
 
 /// <summary>
 /// One MADT GIC CPU Interface structure (type 0x0B), in the 80-byte ACPI 6.3/6.4 layout that

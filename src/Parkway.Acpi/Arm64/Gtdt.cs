@@ -1,4 +1,6 @@
-namespace Parkway.Acpi.Tables;
+using Parkway.Acpi.Tables;
+
+namespace Parkway.Acpi.Arm64;
 
 /// <summary>
 /// Generic Timer Description Table, revision 2 (96 bytes): the architected timer PPIs, all

@@ -1,4 +1,4 @@
-namespace Parkway.Acpi.Tables;
+namespace Parkway.Acpi.Arm64;
 
 /// <summary>GIC CPU Interface (GICC) structure flags (ACPI 6.5 Table 5.37).</summary>
 [Flags]
