@@ -197,7 +197,7 @@ public sealed partial class CpuManager : IDisposable
         {
             // No thread runs this vCPU (its thread is reserved, not started), so the ioctls cannot
             // block; the reset gives a re-plugged CPU the same clean state as a first plug (same
-            // MPIDR, powered off, registers reset).
+            // architecture id, powered off, registers reset).
             slot.Vcpu.Reset();
         }
         catch
@@ -488,13 +488,13 @@ public sealed partial class CpuManager : IDisposable
         [LoggerMessage(Level = LogLevel.Information, Message = "created {Possible} vCPUs ({Boot} plugged at boot, the rest parked)")]
         public static partial void SlotsCreated(ILogger logger, int possible, int boot);
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "vCPU {Slot} (MPIDR 0x{ArchId:x}) unparked: thread started")]
+        [LoggerMessage(Level = LogLevel.Debug, Message = "vCPU {Slot} (arch id 0x{ArchId:x}) unparked: thread started")]
         public static partial void Unparked(ILogger logger, int slot, ulong archId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "vCPU {Slot} parked: thread stopped, vCPU kept")]
         public static partial void Parked(ILogger logger, int slot);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot} (MPIDR 0x{ArchId:x}) plugged")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot} (arch id 0x{ArchId:x}) plugged")]
         public static partial void Plugged(ILogger logger, int slot, ulong archId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot}: unplug requested from the guest")]

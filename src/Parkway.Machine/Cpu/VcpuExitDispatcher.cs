@@ -112,12 +112,12 @@ public sealed partial class VcpuExitDispatcher : IVcpuExitHandler
         switch (type)
         {
             case KvmSystemEventType.Shutdown:
-                Log.GuestEvent(_logger, slot.Index, "powered off (PSCI SYSTEM_OFF)");
+                Log.GuestEvent(_logger, slot.Index, "powered off (system event SHUTDOWN, e.g. PSCI SYSTEM_OFF)");
                 _lifetime.RequestExit(0, "guest powered off", ShutdownCause.GuestShutdown);
                 return VcpuExitAction.Stop;
             case KvmSystemEventType.Reset:
                 // Parkway does not reboot guests (like Firecracker): a reset ends the VM cleanly.
-                Log.GuestEvent(_logger, slot.Index, "requested a reset (PSCI SYSTEM_RESET); Parkway does not reboot guests, exiting");
+                Log.GuestEvent(_logger, slot.Index, "requested a reset (system event RESET, e.g. PSCI SYSTEM_RESET); Parkway does not reboot guests, exiting");
                 _lifetime.RequestExit(0, "guest reset", ShutdownCause.GuestReset);
                 return VcpuExitAction.Stop;
             case KvmSystemEventType.Crash:
