@@ -34,6 +34,9 @@ public sealed class Arm64VcpuArchitecture : IVcpuArchitecture
         }
     }
 
+    /// <inheritdoc />
+    public CpuModel Model => Arm64VirtMachine.Arm64CpuModel;
+
     /// <summary>The init structure for a vCPU that starts powered off or on.</summary>
     public KvmVcpuInit InitFor(bool startsRunning)
     {

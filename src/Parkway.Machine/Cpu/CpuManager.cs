@@ -227,7 +227,7 @@ public sealed partial class CpuManager : IDisposable
             StartThread(thread);
         }
 
-        Log.Plugged(_logger, index, slot.ArchId);
+        Log.Plugged(_logger, index, _architecture.Model.ArchIdName, slot.ArchId);
     }
 
     /// <summary>
@@ -463,7 +463,7 @@ public sealed partial class CpuManager : IDisposable
     private void StartThread(VcpuThread thread)
     {
         thread.Start();
-        Log.Unparked(_logger, thread.Slot.Index, thread.Slot.ArchId);
+        Log.Unparked(_logger, thread.Slot.Index, _architecture.Model.ArchIdName, thread.Slot.ArchId);
     }
 
     private void OnThreadExited(CpuSlot slot)
@@ -488,14 +488,14 @@ public sealed partial class CpuManager : IDisposable
         [LoggerMessage(Level = LogLevel.Information, Message = "created {Possible} vCPUs ({Boot} plugged at boot, the rest parked)")]
         public static partial void SlotsCreated(ILogger logger, int possible, int boot);
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "vCPU {Slot} (arch id 0x{ArchId:x}) unparked: thread started")]
-        public static partial void Unparked(ILogger logger, int slot, ulong archId);
+        [LoggerMessage(Level = LogLevel.Debug, Message = "vCPU {Slot} ({ArchIdName} 0x{ArchId:x}) unparked: thread started")]
+        public static partial void Unparked(ILogger logger, int slot, string archIdName, ulong archId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "vCPU {Slot} parked: thread stopped, vCPU kept")]
         public static partial void Parked(ILogger logger, int slot);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot} (arch id 0x{ArchId:x}) plugged")]
-        public static partial void Plugged(ILogger logger, int slot, ulong archId);
+        [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot} ({ArchIdName} 0x{ArchId:x}) plugged")]
+        public static partial void Plugged(ILogger logger, int slot, string archIdName, ulong archId);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot}: unplug requested from the guest")]
         public static partial void UnplugRequested(ILogger logger, int slot);

@@ -10,6 +10,9 @@ namespace Parkway.Machine.Cpu;
 /// </summary>
 public interface IVcpuArchitecture
 {
+    /// <summary>The CPU type name and the word for its architecture id (for messages and QMP).</summary>
+    CpuModel Model { get; }
+
     /// <summary>
     /// Creates vCPU <paramref name="id"/> in KVM and initialises it from the architecture's
     /// template; only <paramref name="startsRunning"/> vCPUs may execute without the guest

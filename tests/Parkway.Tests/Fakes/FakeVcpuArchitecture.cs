@@ -22,6 +22,8 @@ internal sealed class FakeVcpuArchitecture : IVcpuArchitecture
     /// <summary>Every vCPU created, by id.</summary>
     public Dictionary<int, FakeVcpu> Vcpus { get; } = [];
 
+    public CpuModel Model => Arm64VirtMachine.Arm64CpuModel;
+
     public IVcpu CreateVcpu(KvmVm vm, int id, bool startsRunning)
     {
         var vcpu = new FakeVcpu(id, v =>
