@@ -1,0 +1,146 @@
+using Parkway.Interop;
+
+namespace Parkway.Virtio.Events;
+
+/// <summary>
+/// The thread that does one device's work. It sleeps in poll(2) on the device's eventfds (one per
+/// queue, written by KVM when the guest kicks that queue, plus any the device adds) and a stop
+/// eventfd; on a wake-up it drains each signalled eventfd and runs its handler. Every handler
+/// runs once at start, so work posted before activation (or before a restore) is not stranded.
+/// A vCPU thread therefore never parses a queue or touches a backend file.
+/// </summary>
+public sealed unsafe class DeviceWorker : IDisposable
+{
+    private readonly string _name;
+    private readonly WorkSource[] _sources;
+    private readonly Action<Exception> _onFailure;
+    private readonly EventFd _stop = EventFd.Create();
+    private Thread? _thread;
+
+    /// <summary>Creates (but does not start) the worker.</summary>
+    /// <param name="name">Thread name (Linux shows up to 15 characters).</param>
+    /// <param name="sources">Eventfds with their handlers.</param>
+    /// <param name="onFailure">Called on the worker thread when a handler throws; the worker then stops.</param>
+    public DeviceWorker(string name, IEnumerable<WorkSource> sources, Action<Exception> onFailure)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(onFailure);
+        _name = name;
+        _sources = [.. sources];
+        _onFailure = onFailure;
+    }
+
+    /// <summary>Starts the thread.</summary>
+    public void Start()
+    {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("the worker was already started");
+        }
+
+        _thread = new Thread(Run) { Name = _name, IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Asks the thread to stop and waits for it (unless called from the worker itself).</summary>
+    public void Stop()
+    {
+        _stop.Signal();
+        if (_thread is not null && _thread != Thread.CurrentThread)
+        {
+            _thread.Join();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Stop();
+        _stop.Dispose();
+    }
+
+    private void Run()
+    {
+        try
+        {
+            foreach (WorkSource source in _sources)
+            {
+                source.Handler();
+            }
+
+            Loop();
+        }
+#pragma warning disable CA1031 // The worker must report any failure instead of killing the VMM process.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _onFailure(e);
+        }
+    }
+
+    private void Loop()
+    {
+        int count = _sources.Length + 1;
+        PollFd* fds = stackalloc PollFd[count];
+        bool added = false;
+        int addedSources = 0;
+        try
+        {
+            // The handles stay referenced while the worker polls their raw numbers.
+            _stop.Handle.DangerousAddRef(ref added);
+            foreach (WorkSource source in _sources)
+            {
+                bool sourceAdded = false;
+                source.Event.Handle.DangerousAddRef(ref sourceAdded);
+                addedSources += sourceAdded ? 1 : 0;
+            }
+
+            fds[0] = new PollFd { Fd = _stop.Handle.Number, Events = Libc.POLLIN };
+            for (int i = 0; i < _sources.Length; i++)
+            {
+                fds[i + 1] = new PollFd { Fd = _sources[i].Event.Handle.Number, Events = Libc.POLLIN };
+            }
+
+            while (true)
+            {
+                // SAFETY: fds points at count initialised entries on this frame.
+                int ready = Libc.Poll(fds, (nuint)count, -1);
+                if (ready < 0)
+                {
+                    int errno = Errno.Last;
+                    if (errno == Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new KvmException("poll", errno, $"{_name}: poll failed: {Errno.Describe(errno)}");
+                }
+
+                if (fds[0].ReturnedEvents != 0)
+                {
+                    return;
+                }
+
+                for (int i = 0; i < _sources.Length; i++)
+                {
+                    if (fds[i + 1].ReturnedEvents != 0 && _sources[i].Event.TryConsume())
+                    {
+                        _sources[i].Handler();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < addedSources; i++)
+            {
+                _sources[i].Event.Handle.DangerousRelease();
+            }
+
+            if (added)
+            {
+                _stop.Handle.DangerousRelease();
+            }
+        }
+    }
+}
