@@ -11,19 +11,25 @@ namespace Parkway.Virtio.Tests.Support;
 internal sealed class QueueFixture
 {
     public const ulong RamBase = 0x4000_0000;
-    public const int RamSize = 1 << 20;
+    public const int RamSize = 4 << 20;
+
+    /// <summary>Each fixture owns one 1 MiB region: rings in the first 64 KiB, data after.</summary>
+    private const ulong RegionSize = 1 << 20;
 
     private ushort _availIdx;
     private ulong _nextData;
+    private readonly ulong _regionEnd;
 
-    public QueueFixture(ushort size = 16, ushort startIndex = 0, int ramSize = RamSize)
+    public QueueFixture(ushort size = 16, ushort startIndex = 0, ByteArrayGuestMemory? memory = null, int region = 0)
     {
         Size = size;
-        Memory = new ByteArrayGuestMemory(RamBase, ramSize);
-        DescriptorTable = RamBase + 0x1000;
-        DriverArea = RamBase + 0x1000 + (16UL * size);
+        Memory = memory ?? new ByteArrayGuestMemory(RamBase, RamSize);
+        ulong regionBase = RamBase + ((ulong)region * RegionSize);
+        _regionEnd = regionBase + RegionSize;
+        DescriptorTable = regionBase + 0x1000;
+        DriverArea = DescriptorTable + (16UL * size);
         DeviceArea = Align(DriverArea + VirtqueueLayout.AvailRingBytes(size), 4096);
-        _nextData = Align(DeviceArea + VirtqueueLayout.UsedRingBytes(size), 4096);
+        _nextData = regionBase + 0x1_0000;
         _availIdx = startIndex;
         Memory.WriteUInt16(DriverArea + 2, startIndex);
         Memory.WriteUInt16(DeviceArea + 2, startIndex);
@@ -56,7 +62,7 @@ internal sealed class QueueFixture
     {
         ulong address = _nextData;
         _nextData = Align(_nextData + (ulong)Math.Max(length, 1), 16);
-        if (_nextData > RamBase + (ulong)Memory.Size)
+        if (_nextData > _regionEnd)
         {
             throw new InvalidOperationException("fixture data area exhausted");
         }
