@@ -1,0 +1,141 @@
+using Parkway.Interop;
+using Parkway.Virtio.Devices.Rng;
+using Parkway.Virtio.Events;
+using Parkway.Virtio.Tests.Support;
+using Parkway.Virtio.Transport;
+using static Parkway.Virtio.Queues.VirtqueueLayout;
+
+namespace Parkway.Virtio.Tests.Devices;
+
+/// <summary>
+/// The real thread model: a guest kick signals the queue's eventfd, the device worker (not the
+/// caller's thread) serves the queue and raises the interrupt eventfd, which is what KVM_IRQFD
+/// would inject. Waits use poll(2) with a generous hang guard; nothing asserts a duration.
+/// </summary>
+public sealed unsafe class DeviceWorkerTests
+{
+    private const int HangGuardMilliseconds = 30_000;
+
+    [Fact]
+    public void A_kick_is_served_on_the_worker_thread_and_raises_the_interrupt_eventfd()
+    {
+        var log = new TestLog();
+        var queue = new QueueFixture(size: 8);
+        using EventFd interrupt = EventFd.Create();
+        var device = new ThreadRecordingRng(log);
+        using var transport = new VirtioMmioTransport(device, queue.Memory, interrupt, log.Log);
+        var driver = new MmioDriver(transport);
+        driver.Probe(queue);
+
+        ulong buffer = queue.Allocate(32);
+        queue.SetDescriptor(0, buffer, 32, DescriptorFlagWrite);
+        queue.Publish(0);
+        driver.Write(VirtioMmioRegisters.QueueNotify, 0); // what KVM_IOEVENTFD would turn into an eventfd write
+
+        Assert.True(WaitReadable(interrupt), "no interrupt within the hang guard");
+        Assert.True(interrupt.TryConsume());
+        Assert.Equal(1, queue.UsedIndex);
+        Assert.Equal((0u, 32u), queue.Used(0));
+        Assert.Equal(VirtioMmioRegisters.InterruptUsedBuffer, driver.Read(VirtioMmioRegisters.InterruptStatus));
+        Assert.NotEqual(Environment.CurrentManagedThreadId, device.ServedOnThread);
+        Assert.Equal("virtio-rng0", device.ServedOnThreadName);
+    }
+
+    [Fact]
+    public void A_reset_stops_the_worker_and_a_new_probe_starts_another()
+    {
+        var log = new TestLog();
+        var queue = new QueueFixture(size: 8);
+        using EventFd interrupt = EventFd.Create();
+        var device = new ThreadRecordingRng(log);
+        using var transport = new VirtioMmioTransport(device, queue.Memory, interrupt, log.Log);
+        var driver = new MmioDriver(transport);
+        driver.Probe(queue);
+        driver.Write(VirtioMmioRegisters.Status, 0);
+        int firstWorker = device.ServedOnThread;
+
+        var fresh = new QueueFixture(size: 8, memory: queue.Memory, region: 1);
+        driver.Probe(fresh);
+        fresh.SetDescriptor(0, fresh.Allocate(8), 8, DescriptorFlagWrite);
+        fresh.Publish(0);
+        driver.Write(VirtioMmioRegisters.QueueNotify, 0);
+
+        Assert.True(WaitReadable(interrupt), "no interrupt after the second probe");
+        Assert.Equal(1, fresh.UsedIndex);
+        Assert.NotEqual(firstWorker, device.ServedOnThread);
+    }
+
+    [Fact]
+    public void A_handler_that_throws_marks_the_device_needs_reset_instead_of_crashing()
+    {
+        var log = new TestLog();
+        var queue = new QueueFixture(size: 8);
+        using EventFd interrupt = EventFd.Create();
+        var device = new ThreadRecordingRng(log) { Throw = true };
+        using var transport = new VirtioMmioTransport(device, queue.Memory, interrupt, log.Log);
+        var driver = new MmioDriver(transport);
+        driver.Probe(queue);
+
+        Assert.True(WaitReadable(interrupt), "no config interrupt after the worker failed");
+        Assert.Equal(DeviceStatus.NeedsReset, driver.Status & DeviceStatus.NeedsReset);
+    }
+
+    private static bool WaitReadable(EventFd eventFd)
+    {
+        var fd = new PollFd { Fd = eventFd.Handle.Number, Events = Libc.POLLIN };
+        while (true)
+        {
+            int ready = Libc.Poll(&fd, 1, HangGuardMilliseconds);
+            if (ready >= 0 || Errno.Last != Errno.EINTR)
+            {
+                return ready > 0;
+            }
+        }
+    }
+
+    /// <summary>The real rng device, noting which thread served it.</summary>
+    private sealed class ThreadRecordingRng(TestLog log) : Parkway.Virtio.Devices.IVirtioDevice
+    {
+        private readonly VirtioRngDevice _inner = new("virtio-rng0", log.Log);
+
+        public bool Throw { get; init; }
+
+        public int ServedOnThread { get; private set; }
+
+        public string? ServedOnThreadName { get; private set; }
+
+        public string Name => _inner.Name;
+
+        public Parkway.Virtio.Devices.VirtioDeviceType DeviceType => _inner.DeviceType;
+
+        public ulong DeviceFeatures => _inner.DeviceFeatures;
+
+        public int QueueCount => _inner.QueueCount;
+
+        public ushort MaxQueueSize => _inner.MaxQueueSize;
+
+        public IReadOnlyList<WorkSource> DeviceSources => _inner.DeviceSources;
+
+        public void Activate(Parkway.Virtio.Devices.VirtioDeviceContext context) => _inner.Activate(context);
+
+        public void ProcessQueue(int queueIndex)
+        {
+            ServedOnThread = Environment.CurrentManagedThreadId;
+            ServedOnThreadName = Thread.CurrentThread.Name;
+            if (Throw)
+            {
+                throw new InvalidOperationException("device bug (test)");
+            }
+
+            _inner.ProcessQueue(queueIndex);
+        }
+
+        public void ReadConfig(uint offset, Span<byte> data) => _inner.ReadConfig(offset, data);
+
+        public bool WriteConfig(uint offset, ReadOnlySpan<byte> data) => _inner.WriteConfig(offset, data);
+
+        public void Reset() => _inner.Reset();
+
+        public Parkway.Virtio.Devices.VirtioDeviceState SaveState() => _inner.SaveState();
+    }
+}
