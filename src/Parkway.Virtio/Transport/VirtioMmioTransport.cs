@@ -122,6 +122,14 @@ public sealed class VirtioMmioTransport : IDisposable
             transport._configGeneration = state.ConfigGeneration;
             for (int i = 0; i < transport._queues.Length; i++)
             {
+                // A saved record is trusted no more than the guest that produced it.
+                string? problem = state.Queues[i].Ready ? VirtqueueValidation.Check(memory, state.Queues[i], device.MaxQueueSize) : null;
+                if (problem is not null)
+                {
+                    transport.Dispose();
+                    throw new ArgumentException($"{device.Name}: saved queue {i} is invalid: {problem}", nameof(state));
+                }
+
                 transport._queues[i] = state.Queues[i];
             }
 

@@ -328,4 +328,14 @@ public sealed class VirtioMmioTransportTests : IDisposable
         VirtioMmioState saved = _transport.SaveState();
         Assert.Throws<ArgumentException>(() => VirtioMmioTransport.Restore(new FakeDevice { QueueCount = 3 }, _queue0.Memory, _interrupt, _log.Log, saved, startWorker: false));
     }
+
+    [Fact]
+    public void A_restore_of_a_ready_queue_outside_ram_is_refused()
+    {
+        _driver.Probe(_queue0);
+        VirtioMmioState saved = _transport.SaveState();
+        VirtqueueState[] queues = [.. saved.Queues];
+        queues[0] = queues[0] with { DeviceArea = 0x10 };
+        Assert.Throws<ArgumentException>(() => VirtioMmioTransport.Restore(new FakeDevice(), _queue0.Memory, _interrupt, _log.Log, saved with { Queues = queues }, startWorker: false));
+    }
 }
