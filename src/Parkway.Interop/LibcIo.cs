@@ -4,7 +4,7 @@ namespace Parkway.Interop;
 
 /// <summary>
 /// The libc calls the virtio devices need: eventfds and poll(2) for their worker threads,
-/// getrandom(2) for virtio-rng, and fdatasync(2) / fallocate(2) for virtio-blk.
+/// getrandom(2) for virtio-rng, fdatasync(2) / fallocate(2) for virtio-blk, and the tap ioctls.
 /// </summary>
 public static unsafe partial class Libc
 {
@@ -40,6 +40,20 @@ public static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "fallocate", SetLastError = true)]
     public static partial int Fallocate(Microsoft.Win32.SafeHandles.SafeFileHandle fd, int mode, long offset, long length);
+
+    /// <summary>socket(2) constants (equal on x86_64 and arm64).</summary>
+    public const int AF_UNIX = 1, SOCK_SEQPACKET = 5, SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
+
+    /// <summary>open(2) O_NONBLOCK (equal on x86_64 and arm64).</summary>
+    public const int O_NONBLOCK = 0x800;
+
+    /// <summary>socketpair(2): tests stand a frame-preserving SOCK_SEQPACKET pair in for a tap.</summary>
+    [LibraryImport(Library, EntryPoint = "socketpair", SetLastError = true)]
+    public static partial int SocketPair(int domain, int type, int protocol, int* fds);
+
+    /// <summary>ioctl(2) with a pointer argument (TUNSETIFF's struct ifreq, TUNSETOFFLOAD's value).</summary>
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(SafeFdHandle fd, nuint request, void* argument);
 }
 
 /// <summary>struct pollfd: the same 8-byte layout on every Linux architecture (unlike epoll_event).</summary>

@@ -91,18 +91,27 @@ public sealed unsafe class DeviceWorker : IDisposable
             foreach (WorkSource source in _sources)
             {
                 bool sourceAdded = false;
-                source.Event.Handle.DangerousAddRef(ref sourceAdded);
+                source.Handle.DangerousAddRef(ref sourceAdded);
                 addedSources += sourceAdded ? 1 : 0;
             }
 
             fds[0] = new PollFd { Fd = _stop.Handle.Number, Events = Libc.POLLIN };
             for (int i = 0; i < _sources.Length; i++)
             {
-                fds[i + 1] = new PollFd { Fd = _sources[i].Event.Handle.Number, Events = Libc.POLLIN };
+                fds[i + 1] = new PollFd { Fd = _sources[i].Handle.Number };
             }
 
             while (true)
             {
+                for (int i = 0; i < _sources.Length; i++)
+                {
+                    // A negative fd is ignored by poll(2): the source sits this wait out.
+                    bool wanted = _sources[i].Wanted?.Invoke() ?? true;
+                    fds[i + 1].Fd = wanted ? _sources[i].Handle.Number : -1;
+                    fds[i + 1].Events = Libc.POLLIN;
+                    fds[i + 1].ReturnedEvents = 0;
+                }
+
                 // SAFETY: fds points at count initialised entries on this frame.
                 int ready = Libc.Poll(fds, (nuint)count, -1);
                 if (ready < 0)
@@ -123,9 +132,10 @@ public sealed unsafe class DeviceWorker : IDisposable
 
                 for (int i = 0; i < _sources.Length; i++)
                 {
-                    if (fds[i + 1].ReturnedEvents != 0 && _sources[i].Event.TryConsume())
+                    WorkSource source = _sources[i];
+                    if (fds[i + 1].ReturnedEvents != 0 && (source.EventToDrain?.TryConsume() ?? true))
                     {
-                        _sources[i].Handler();
+                        source.Handler();
                     }
                 }
             }
@@ -134,7 +144,7 @@ public sealed unsafe class DeviceWorker : IDisposable
         {
             for (int i = 0; i < addedSources; i++)
             {
-                _sources[i].Event.Handle.DangerousRelease();
+                _sources[i].Handle.DangerousRelease();
             }
 
             if (added)
