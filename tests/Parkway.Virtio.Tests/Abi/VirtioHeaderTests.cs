@@ -2,7 +2,9 @@ using System.Reflection;
 using System.Text;
 using Parkway.Virtio.Devices;
 using Parkway.Virtio.Devices.Block;
+using Parkway.Interop;
 using Parkway.Virtio.Devices.Console;
+using Parkway.Virtio.Devices.Net;
 using Parkway.Virtio.Queues;
 using Parkway.Virtio.Transport;
 
@@ -133,6 +135,46 @@ public sealed class VirtioHeaderTests
         yield return ("VirtioConsole.ConfigMaxPorts", VirtioConsole.ConfigMaxPorts, "offsetof(struct virtio_console_config, max_nr_ports)");
         yield return ("VirtioConsole.ConfigEmergencyWrite", VirtioConsole.ConfigEmergencyWrite, "offsetof(struct virtio_console_config, emerg_wr)");
         yield return ("VirtioConsole.ConfigSize", VirtioConsole.ConfigSize, "sizeof(struct virtio_console_config)");
+
+        // virtio-net.
+        yield return ("VirtioNet.HeaderSize", VirtioNet.HeaderSize, "sizeof(struct virtio_net_hdr_v1)");
+        yield return ("VirtioNet.HeaderNumBuffersOffset", VirtioNet.HeaderNumBuffersOffset, "offsetof(struct virtio_net_hdr_v1, num_buffers)");
+        yield return ("VirtioNet.StatusLinkUp", VirtioNet.StatusLinkUp, "VIRTIO_NET_S_LINK_UP");
+        yield return ("VirtioNet.ConfigMac", VirtioNet.ConfigMac, "offsetof(struct virtio_net_config, mac)");
+        yield return ("VirtioNet.ConfigStatus", VirtioNet.ConfigStatus, "offsetof(struct virtio_net_config, status)");
+        yield return ("VirtioNet.ConfigMaxQueuePairs", VirtioNet.ConfigMaxQueuePairs, "offsetof(struct virtio_net_config, max_virtqueue_pairs)");
+        yield return ("VirtioNet.ConfigSize", VirtioNet.ConfigSize, "offsetof(struct virtio_net_config, mtu)");
+        foreach ((string name, string macro) in new[]
+        {
+            (nameof(VirtioNet.FeatureCsum), "VIRTIO_NET_F_CSUM"), (nameof(VirtioNet.FeatureGuestCsum), "VIRTIO_NET_F_GUEST_CSUM"),
+            (nameof(VirtioNet.FeatureMac), "VIRTIO_NET_F_MAC"), (nameof(VirtioNet.FeatureGuestTso4), "VIRTIO_NET_F_GUEST_TSO4"),
+            (nameof(VirtioNet.FeatureGuestTso6), "VIRTIO_NET_F_GUEST_TSO6"), (nameof(VirtioNet.FeatureGuestEcn), "VIRTIO_NET_F_GUEST_ECN"),
+            (nameof(VirtioNet.FeatureHostTso4), "VIRTIO_NET_F_HOST_TSO4"), (nameof(VirtioNet.FeatureHostTso6), "VIRTIO_NET_F_HOST_TSO6"),
+            (nameof(VirtioNet.FeatureHostEcn), "VIRTIO_NET_F_HOST_ECN"), (nameof(VirtioNet.FeatureMergeableRxBuffers), "VIRTIO_NET_F_MRG_RXBUF"),
+            (nameof(VirtioNet.FeatureStatus), "VIRTIO_NET_F_STATUS"),
+        })
+        {
+            yield return ($"VirtioNet.{name}", Convert.ToUInt64(typeof(VirtioNet).GetField(name)!.GetRawConstantValue(), System.Globalization.CultureInfo.InvariantCulture), macro);
+        }
+
+        // tun/tap.
+        yield return ("TunIoctls.SetIff", TunIoctls.SetIff, "TUNSETIFF");
+        yield return ("TunIoctls.SetOffload", TunIoctls.SetOffload, "TUNSETOFFLOAD");
+        yield return ("TunIoctls.SetVnetHdrSz", TunIoctls.SetVnetHdrSz, "TUNSETVNETHDRSZ");
+        yield return ("TunIoctls.IffTap", (ulong)TunIoctls.IffTap, "IFF_TAP");
+        yield return ("TunIoctls.IffNoPi", (ulong)TunIoctls.IffNoPi, "IFF_NO_PI");
+        yield return ("TunIoctls.IffVnetHdr", (ulong)TunIoctls.IffVnetHdr, "IFF_VNET_HDR");
+        yield return ("TunIoctls.TunFCsum", TunIoctls.TunFCsum, "TUN_F_CSUM");
+        yield return ("TunIoctls.TunFTso4", TunIoctls.TunFTso4, "TUN_F_TSO4");
+        yield return ("TunIoctls.TunFTso6", TunIoctls.TunFTso6, "TUN_F_TSO6");
+        yield return ("TunIoctls.TunFTsoEcn", TunIoctls.TunFTsoEcn, "TUN_F_TSO_ECN");
+        yield return ("sizeof IfReq", (ulong)System.Runtime.CompilerServices.Unsafe.SizeOf<IfReq>(), "sizeof(struct ifreq)");
+        yield return ("IfReq.Flags offset", (ulong)IfReq.NameSize, "offsetof(struct ifreq, ifr_flags)");
+        yield return ("IfReq.NameSize", (ulong)IfReq.NameSize, "IFNAMSIZ");
+        yield return ("Libc.O_NONBLOCK", Libc.O_NONBLOCK, "O_NONBLOCK");
+        yield return ("Libc.SOCK_SEQPACKET", Libc.SOCK_SEQPACKET, "SOCK_SEQPACKET");
+        yield return ("Libc.SOCK_NONBLOCK", Libc.SOCK_NONBLOCK, "SOCK_NONBLOCK");
+        yield return ("Libc.SOCK_CLOEXEC", Libc.SOCK_CLOEXEC, "SOCK_CLOEXEC");
     }
 
     /// <summary>The uapi expression for each VirtioBlock constant (null: Parkway's own value, no header equivalent).</summary>

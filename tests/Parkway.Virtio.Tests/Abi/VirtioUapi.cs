@@ -24,6 +24,12 @@ internal static class VirtioUapi
         #include <linux/virtio_blk.h>
         #include <linux/virtio_console.h>
         #include <linux/virtio_rng.h>
+        #include <linux/virtio_net.h>
+        #include <fcntl.h>
+        #include <sys/ioctl.h>
+        #include <sys/socket.h>
+        #include <linux/if.h>
+        #include <linux/if_tun.h>
         """;
 
     public static Dictionary<string, ulong> Evaluate(IEnumerable<string> expressions)
