@@ -84,6 +84,9 @@ public sealed unsafe class DeviceWorker : IDisposable
         PollFd* fds = stackalloc PollFd[count];
         bool added = false;
         int addedSources = 0;
+        // A source whose fd hung up or failed (a deleted tap, a closed peer) would make every
+        // poll return at once; it is dropped from the wait set for good instead.
+        bool[] closed = new bool[_sources.Length];
         try
         {
             // The handles stay referenced while the worker polls their raw numbers.
@@ -106,7 +109,7 @@ public sealed unsafe class DeviceWorker : IDisposable
                 for (int i = 0; i < _sources.Length; i++)
                 {
                     // A negative fd is ignored by poll(2): the source sits this wait out.
-                    bool wanted = _sources[i].Wanted?.Invoke() ?? true;
+                    bool wanted = !closed[i] && (_sources[i].Wanted?.Invoke() ?? true);
                     fds[i + 1].Fd = wanted ? _sources[i].Handle.Number : -1;
                     fds[i + 1].Events = Libc.POLLIN;
                     fds[i + 1].ReturnedEvents = 0;
@@ -133,10 +136,13 @@ public sealed unsafe class DeviceWorker : IDisposable
                 for (int i = 0; i < _sources.Length; i++)
                 {
                     WorkSource source = _sources[i];
-                    if (fds[i + 1].ReturnedEvents != 0 && (source.EventToDrain?.TryConsume() ?? true))
+                    short events = fds[i + 1].ReturnedEvents;
+                    if (events != 0 && (source.EventToDrain?.TryConsume() ?? true))
                     {
                         source.Handler();
                     }
+
+                    closed[i] |= (events & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0;
                 }
             }
         }

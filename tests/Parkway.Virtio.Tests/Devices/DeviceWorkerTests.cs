@@ -80,6 +80,41 @@ public sealed unsafe class DeviceWorkerTests
         Assert.Equal(DeviceStatus.NeedsReset, driver.Status & DeviceStatus.NeedsReset);
     }
 
+    [Fact]
+    public void A_frame_arriving_on_the_backend_fd_is_delivered_by_the_worker_and_kicks_are_still_served_after_the_backend_hangs_up()
+    {
+        var log = new TestLog();
+        var receive = new QueueFixture(size: 8);
+        var transmit = new QueueFixture(size: 8, memory: receive.Memory, region: 1);
+        int* fds = stackalloc int[2];
+        Assert.Equal(0, Libc.SocketPair(Libc.AF_UNIX, Libc.SOCK_SEQPACKET | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0, fds));
+        using var backend = new Parkway.Virtio.Devices.Net.FdFrameBackend(new SafeFdHandle(fds[0]));
+        var host = new Parkway.Virtio.Devices.Net.FdFrameBackend(new SafeFdHandle(fds[1]));
+        using EventFd interrupt = EventFd.Create();
+        var device = new Parkway.Virtio.Devices.Net.VirtioNetDevice("virtio-net0", Parkway.Virtio.Devices.Net.MacAddress.Default(0), backend, log.Log);
+        using var transport = new VirtioMmioTransport(device, receive.Memory, interrupt, log.Log);
+        var driver = new MmioDriver(transport);
+        ulong buffer = receive.Allocate(2048);
+        receive.SetDescriptor(0, buffer, 2048, DescriptorFlagWrite);
+        receive.Publish(0);
+        driver.Probe(receive, transmit);
+
+        host.SendFrame(new byte[64]); // no kick: only the backend fd becoming readable wakes the worker
+
+        Assert.True(WaitReadable(interrupt), "the frame was not delivered");
+        Assert.Equal((0u, 64u), receive.Used(0));
+
+        // With the peer gone the fd reports POLLHUP on every poll; the worker drops it from the wait
+        // set (so it does not spin) and keeps serving kicks.
+        host.Dispose();
+        interrupt.TryConsume();
+        transmit.SetDescriptor(0, transmit.Put(new byte[60]), 60, 0);
+        transmit.Publish(0);
+        driver.Write(VirtioMmioRegisters.QueueNotify, 1);
+        Assert.True(WaitReadable(interrupt), "a transmit kick was not served after the backend hung up");
+        Assert.Equal(1, transmit.UsedIndex);
+    }
+
     private static bool WaitReadable(EventFd eventFd)
     {
         var fd = new PollFd { Fd = eventFd.Handle.Number, Events = Libc.POLLIN };
