@@ -40,6 +40,7 @@ public sealed unsafe class TapBackend : FdFrameBackend
         {
             var request = default(IfReq);
             byte[] bytes = Encoding.ASCII.GetBytes(name);
+            // SAFETY: the index stays below IFNAMSIZ - 1, inside the fixed name buffer, leaving its NUL.
             for (int i = 0; i < bytes.Length && i < IfReq.NameSize - 1; i++)
             {
                 request.Name[i] = bytes[i];
