@@ -36,6 +36,8 @@ public sealed class VirtioMmioTransport : IDisposable
     private readonly VirtqueueState[] _queues;
     private SplitQueue?[] _activeQueues = [];
     private DeviceWorker? _worker;
+    private List<WorkSource> _workerSources = [];
+    private bool _paused;
     private uint _deviceFeaturesSel, _driverFeaturesSel, _queueSel;
     private ulong _driverFeatures;
     private DeviceStatus _status;
@@ -156,6 +158,35 @@ public sealed class VirtioMmioTransport : IDisposable
 
             return new VirtioMmioState(_deviceFeaturesSel, _driverFeaturesSel, _driverFeatures, _queueSel,
                 CurrentStatus(), InterruptStatus, Volatile.Read(ref _configGeneration), queues);
+        }
+    }
+
+    /// <summary>
+    /// Stops the device's worker after its current request, so nothing moves in the rings or the
+    /// backend: what <see cref="SaveState"/> then returns is consistent. Kicks that arrive while
+    /// paused stay in their eventfds and are served on <see cref="Resume"/>. Idempotent.
+    /// </summary>
+    public void Pause()
+    {
+        lock (_lock)
+        {
+            _paused = true;
+            StopWorker();
+        }
+    }
+
+    /// <summary>Restarts the worker of a live device (it first serves every queue once). Idempotent.</summary>
+    public void Resume()
+    {
+        lock (_lock)
+        {
+            if (_paused && _worker is null)
+            {
+                _paused = false;
+                StartWorker();
+            }
+
+            _paused = false;
         }
     }
 
@@ -476,10 +507,10 @@ public sealed class VirtioMmioTransport : IDisposable
         _activeQueues = queues;
         _device.Activate(new VirtioDeviceContext(_memory, queues, negotiated, RaiseUsedBuffers, RaiseConfigChanged, RequestResetFromDevice));
         sources.AddRange(_device.DeviceSources);
-        if (_startWorker)
+        _workerSources = sources;
+        if (!_paused)
         {
-            _worker = new DeviceWorker(_device.Name, sources, e => RequestResetFromDevice($"device worker failed: {e.Message}"));
-            _worker.Start();
+            StartWorker();
         }
     }
 
@@ -498,6 +529,7 @@ public sealed class VirtioMmioTransport : IDisposable
     private void ResetRegisters()
     {
         _activeQueues = [];
+        _workerSources = [];
         _deviceFeaturesSel = _driverFeaturesSel = _queueSel = 0;
         _driverFeatures = 0;
         _status = DeviceStatus.None;
@@ -506,6 +538,15 @@ public sealed class VirtioMmioTransport : IDisposable
         for (int i = 0; i < _queues.Length; i++)
         {
             _queues[i] = VirtqueueState.Reset(_device.MaxQueueSize);
+        }
+    }
+
+    private void StartWorker()
+    {
+        if (_startWorker && _workerSources.Count > 0)
+        {
+            _worker = new DeviceWorker(_device.Name, _workerSources, e => RequestResetFromDevice($"device worker failed: {e.Message}"));
+            _worker.Start();
         }
     }
 

@@ -115,6 +115,32 @@ public sealed unsafe class DeviceWorkerTests
         Assert.Equal(1, transmit.UsedIndex);
     }
 
+    [Fact]
+    public void A_paused_transport_serves_nothing_and_saves_a_stable_state_then_resume_serves_the_kick()
+    {
+        var log = new TestLog();
+        var queue = new QueueFixture(size: 8);
+        using EventFd interrupt = EventFd.Create();
+        var device = new ThreadRecordingRng(log);
+        using var transport = new VirtioMmioTransport(device, queue.Memory, interrupt, log.Log);
+        var driver = new MmioDriver(transport);
+        driver.Probe(queue);
+
+        transport.Pause(); // joins the worker: from here nothing can touch the rings
+        queue.SetDescriptor(0, queue.Allocate(16), 16, DescriptorFlagWrite);
+        queue.Publish(0);
+        driver.Write(VirtioMmioRegisters.QueueNotify, 0);
+        VirtioMmioState paused = transport.SaveState();
+
+        Assert.Equal(0, queue.UsedIndex);
+        Assert.Equal(0, paused.Queues[0].NextAvail);
+
+        transport.Resume();
+        Assert.True(WaitReadable(interrupt), "the kick made while paused was not served after resume");
+        Assert.Equal(1, queue.UsedIndex);
+        Assert.Equal(1, transport.SaveState().Queues[0].NextUsed);
+    }
+
     private static bool WaitReadable(EventFd eventFd)
     {
         var fd = new PollFd { Fd = eventFd.Handle.Number, Events = Libc.POLLIN };
