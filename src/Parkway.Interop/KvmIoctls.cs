@@ -31,6 +31,10 @@ public static class KvmIoctls
     public static readonly uint SetUserMemoryRegion = Ioc(DirWrite, 0x46, 32);
     /// <summary>KVM_IRQ_LINE (struct kvm_irq_level, 8 bytes).</summary>
     public static readonly uint IrqLine = Ioc(DirWrite, 0x61, 8);
+    /// <summary>KVM_IRQFD (struct kvm_irqfd, 32 bytes): an eventfd write injects an interrupt.</summary>
+    public static readonly uint Irqfd = Ioc(DirWrite, 0x76, 32);
+    /// <summary>KVM_IOEVENTFD (struct kvm_ioeventfd, 64 bytes): a guest store signals an eventfd without an exit to userspace.</summary>
+    public static readonly uint Ioeventfd = Ioc(DirWrite, 0x79, 64);
     /// <summary>KVM_ARM_PREFERRED_TARGET (struct kvm_vcpu_init, 32 bytes), on the VM fd.</summary>
     public static readonly uint ArmPreferredTarget = Ioc(DirRead, 0xAF, 32);
     /// <summary>KVM_CREATE_DEVICE (struct kvm_create_device, 12 bytes).</summary>
@@ -68,6 +72,10 @@ public static class KvmCapability
     public const int NrVcpus = 9;
     /// <summary>KVM_CAP_MAX_VCPUS: the hard maximum number of vCPUs per VM.</summary>
     public const int MaxVcpus = 66;
+    /// <summary>KVM_CAP_IRQFD.</summary>
+    public const int Irqfd = 32;
+    /// <summary>KVM_CAP_IOEVENTFD.</summary>
+    public const int Ioeventfd = 36;
     /// <summary>KVM_CAP_ARM_PSCI.</summary>
     public const int ArmPsci = 87;
     /// <summary>KVM_CAP_DEVICE_CTRL.</summary>

@@ -17,13 +17,8 @@ public static class Pl011Aml
             new AmlName("_UID", new AmlInteger(uid)),
             new AmlName("_CRS", new AmlResourceTemplate(
             [
-                new AmlMemory32Fixed(Below4GiB(baseAddress), RegisterWindowSize),
+                AmlMemory32Fixed.Window(baseAddress, RegisterWindowSize),
                 new AmlInterrupt(AmlInterruptTrigger.Level, AmlInterruptPolarity.ActiveHigh, [gsiv]),
             ])),
         ]);
-
-    internal static uint Below4GiB(ulong address) =>
-        address <= uint.MaxValue
-            ? (uint)address
-            : throw new ArgumentOutOfRangeException(nameof(address), address, "Memory32Fixed needs an address below 4 GiB.");
 }

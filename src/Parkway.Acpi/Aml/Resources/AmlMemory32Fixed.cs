@@ -11,6 +11,15 @@ public sealed class AmlMemory32Fixed : IAmlResourceDescriptor
         ReadWrite = readWrite;
     }
 
+    /// <summary>
+    /// Describes a device's MMIO window given by its 64-bit address, which Memory32Fixed can only
+    /// hold when it lies below 4 GiB (every window of the virt memory map does).
+    /// </summary>
+    public static AmlMemory32Fixed Window(ulong baseAddress, uint length) =>
+        baseAddress <= uint.MaxValue
+            ? new AmlMemory32Fixed((uint)baseAddress, length)
+            : throw new ArgumentOutOfRangeException(nameof(baseAddress), baseAddress, "Memory32Fixed needs an address below 4 GiB.");
+
     /// <summary>Start address.</summary>
     public uint BaseAddress { get; }
 

@@ -1,0 +1,96 @@
+using Parkway.Interop;
+
+namespace Parkway.Virtio.Devices.Net;
+
+/// <summary>
+/// Frames over a non-blocking descriptor that keeps message boundaries: one read(2) is one frame,
+/// one write(2) is one frame. A tap fd (<see cref="TapBackend"/>) or, in tests, a SOCK_SEQPACKET
+/// socket standing in for one.
+/// </summary>
+public unsafe class FdFrameBackend : INetBackend
+{
+    /// <summary>Takes ownership of <paramref name="handle"/>.</summary>
+    public FdFrameBackend(SafeFdHandle handle) => Handle = handle ?? throw new ArgumentNullException(nameof(handle));
+
+    /// <inheritdoc />
+    public SafeFdHandle Handle { get; }
+
+    /// <inheritdoc />
+    public virtual bool SupportsOffloads => false;
+
+    /// <inheritdoc />
+    public int ReceiveFrame(Span<byte> buffer)
+    {
+        while (true)
+        {
+            nint read;
+            fixed (byte* pointer = buffer)
+            {
+                // SAFETY: pointer covers buffer.Length bytes, pinned for the call.
+                read = Libc.Read(Handle, pointer, (nuint)buffer.Length);
+            }
+
+            if (read >= 0)
+            {
+                return (int)read;
+            }
+
+            int errno = Errno.Last;
+            if (errno == Errno.EAGAIN)
+            {
+                return 0;
+            }
+
+            if (errno != Errno.EINTR)
+            {
+                throw new IOException($"read(frame): {Errno.Describe(errno)}", errno);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void SendFrame(ReadOnlySpan<byte> frame)
+    {
+        while (true)
+        {
+            nint written;
+            fixed (byte* pointer = frame)
+            {
+                // SAFETY: pointer covers frame.Length bytes, pinned for the call.
+                written = Libc.Write(Handle, pointer, (nuint)frame.Length);
+            }
+
+            if (written >= 0)
+            {
+                return;
+            }
+
+            int errno = Errno.Last;
+            if (errno != Errno.EINTR)
+            {
+                throw new IOException($"write(frame): {Errno.Describe(errno)}", errno);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public virtual void SetOffloads(uint tunFlags)
+    {
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes the descriptor.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Handle.Dispose();
+        }
+    }
+}

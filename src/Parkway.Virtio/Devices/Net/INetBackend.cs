@@ -1,0 +1,26 @@
+using Parkway.Interop;
+
+namespace Parkway.Virtio.Devices.Net;
+
+/// <summary>
+/// Where a virtio-net device's frames go and come from: a tap in the VMM. Every frame starts with
+/// the 12-byte virtio-net header (the tap is opened with IFF_VNET_HDR), so checksum and
+/// segmentation offloads pass through untouched. The descriptor is non-blocking.
+/// </summary>
+public interface INetBackend : IDisposable
+{
+    /// <summary>Polled for readable frames by the device worker.</summary>
+    SafeFdHandle Handle { get; }
+
+    /// <summary>True when <see cref="SetOffloads"/> reaches a kernel that honours it (a tap).</summary>
+    bool SupportsOffloads { get; }
+
+    /// <summary>Reads one frame into <paramref name="buffer"/>; 0 when none is waiting. Host errors are <see cref="IOException"/>s.</summary>
+    int ReceiveFrame(Span<byte> buffer);
+
+    /// <summary>Sends one frame; host errors (including a frame the kernel refuses) are <see cref="IOException"/>s.</summary>
+    void SendFrame(ReadOnlySpan<byte> frame);
+
+    /// <summary>Tells the host which offloads the guest accepts on receive (TUN_F_* bits).</summary>
+    void SetOffloads(uint tunFlags);
+}

@@ -1,0 +1,298 @@
+using System.Buffers.Binary;
+using Parkway.Interop;
+using Parkway.Virtio.Diagnostics;
+using Parkway.Virtio.Events;
+using Parkway.Virtio.Queues;
+
+namespace Parkway.Virtio.Devices.Net;
+
+/// <summary>
+/// virtio-net (virtio 1.2 §5.1) with one queue pair over an <see cref="INetBackend"/> (a tap).
+/// <para>Transmit: each chain's readable bytes (virtio-net header + frame) are one frame to the
+/// backend; a chain too short for a header or longer than <see cref="VirtioNet.MaxFrameSize"/> is
+/// dropped and logged.</para>
+/// <para>Receive: one frame at a time is read from the backend into a bounce buffer and copied into
+/// the guest's posted buffers — across several (num_buffers) with VIRTIO_NET_F_MRG_RXBUF. While a
+/// frame waits for buffers the backend is not polled, so a guest that stops draining leaves frames
+/// in the tap's own bounded queue (where the kernel drops them) instead of in the VMM.</para>
+/// <para>Offloads: CSUM / HOST_TSO* are the guest's to use on transmit (the header passes through
+/// the tap); GUEST_CSUM / GUEST_TSO* / GUEST_ECN negotiated become TUNSETOFFLOAD at activation.</para>
+/// </summary>
+public sealed class VirtioNetDevice : IVirtioDevice
+{
+    private readonly INetBackend _backend;
+    private readonly MacAddress _mac;
+    private readonly string? _tapName;
+    private readonly GuestErrorLog _log;
+    private readonly byte[] _config = new byte[VirtioNet.ConfigSize];
+    private readonly byte[] _rxFrame = new byte[VirtioNet.MaxFrameSize];
+    private readonly byte[] _txFrame = new byte[VirtioNet.MaxFrameSize];
+    private readonly List<DescriptorChain> _rxChains = [];
+    private VirtioDeviceContext? _context;
+    private bool _mergeable;
+    private int _pendingLength;
+
+    /// <summary>Creates the NIC; <paramref name="backend"/> is owned by the caller.</summary>
+    public VirtioNetDevice(string name, MacAddress mac, INetBackend backend, GuestErrorLog log, string? tapName = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(log);
+        Name = name;
+        _mac = mac;
+        _backend = backend;
+        _log = log;
+        _tapName = tapName;
+
+        ulong features = Bit(VirtioNet.FeatureMac) | Bit(VirtioNet.FeatureStatus) | Bit(VirtioNet.FeatureMergeableRxBuffers);
+        if (backend.SupportsOffloads)
+        {
+            features |= Bit(VirtioNet.FeatureCsum) | Bit(VirtioNet.FeatureGuestCsum)
+                | Bit(VirtioNet.FeatureGuestTso4) | Bit(VirtioNet.FeatureGuestTso6) | Bit(VirtioNet.FeatureGuestEcn)
+                | Bit(VirtioNet.FeatureHostTso4) | Bit(VirtioNet.FeatureHostTso6) | Bit(VirtioNet.FeatureHostEcn);
+        }
+
+        DeviceFeatures = features;
+        mac.Bytes.CopyTo(_config, VirtioNet.ConfigMac);
+        BinaryPrimitives.WriteUInt16LittleEndian(_config.AsSpan(VirtioNet.ConfigStatus), VirtioNet.StatusLinkUp);
+        BinaryPrimitives.WriteUInt16LittleEndian(_config.AsSpan(VirtioNet.ConfigMaxQueuePairs), 1);
+        DeviceSources = [new WorkSource(backend.Handle, DeliverReceived, Wanted: () => _context is not null && _pendingLength == 0)];
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public VirtioDeviceType DeviceType => VirtioDeviceType.Net;
+
+    /// <inheritdoc />
+    public ulong DeviceFeatures { get; }
+
+    /// <inheritdoc />
+    public int QueueCount => 2;
+
+    /// <inheritdoc />
+    public ushort MaxQueueSize => 256;
+
+    /// <inheritdoc />
+    public IReadOnlyList<WorkSource> DeviceSources { get; }
+
+    /// <inheritdoc />
+    public void ReadConfig(uint offset, Span<byte> data)
+    {
+        data.Clear();
+        if (offset < _config.Length)
+        {
+            ReadOnlySpan<byte> available = _config.AsSpan((int)offset);
+            available[..Math.Min(available.Length, data.Length)].CopyTo(data);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool WriteConfig(uint offset, ReadOnlySpan<byte> data) => false; // the MAC is read-only with VERSION_1
+
+    /// <inheritdoc />
+    public void Activate(VirtioDeviceContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _mergeable = VirtioFeatures.Has(context.NegotiatedFeatures, VirtioNet.FeatureMergeableRxBuffers);
+        if (_backend.SupportsOffloads)
+        {
+            try
+            {
+                _backend.SetOffloads(TunOffloads(context.NegotiatedFeatures));
+            }
+            catch (IOException e)
+            {
+                _log.Report(Name, GuestErrorKind.BackendIoError, e.Message);
+            }
+        }
+
+        _context = context;
+    }
+
+    /// <inheritdoc />
+    public void Reset()
+    {
+        _context = null;
+        _rxChains.Clear();
+        _pendingLength = 0;
+    }
+
+    /// <inheritdoc />
+    public VirtioDeviceState SaveState() => new NetDeviceState(_mac, _tapName);
+
+    /// <inheritdoc />
+    public void ProcessQueue(int queueIndex)
+    {
+        switch (queueIndex)
+        {
+            case VirtioNet.ReceiveQueue: DeliverReceived(); break; // the guest posted buffers
+            case VirtioNet.TransmitQueue: Transmit(); break;
+            default: break;
+        }
+    }
+
+    /// <summary>The TUN_F_* flags matching the guest's receive offloads.</summary>
+    public static uint TunOffloads(ulong negotiated)
+    {
+        uint flags = 0;
+        if (VirtioFeatures.Has(negotiated, VirtioNet.FeatureGuestCsum))
+        {
+            flags |= TunIoctls.TunFCsum;
+            flags |= VirtioFeatures.Has(negotiated, VirtioNet.FeatureGuestTso4) ? TunIoctls.TunFTso4 : 0;
+            flags |= VirtioFeatures.Has(negotiated, VirtioNet.FeatureGuestTso6) ? TunIoctls.TunFTso6 : 0;
+            flags |= VirtioFeatures.Has(negotiated, VirtioNet.FeatureGuestEcn) ? TunIoctls.TunFTsoEcn : 0;
+        }
+
+        return flags;
+    }
+
+    /// <summary>Moves frames from the backend into posted receive buffers until one side runs dry (worker thread).</summary>
+    public void DeliverReceived()
+    {
+        VirtioDeviceContext? context = _context;
+        SplitQueue? queue = context?.Queues[VirtioNet.ReceiveQueue];
+        if (context is null || queue is null)
+        {
+            return;
+        }
+
+        PopStatus status = PopStatus.Empty;
+        while (true)
+        {
+            if (_pendingLength == 0 && !TryReadFrame())
+            {
+                break;
+            }
+
+            if (!TryPlacePendingFrame(context, queue, out status))
+            {
+                break;
+            }
+        }
+
+        context.FinishBatch(queue, status);
+    }
+
+    private bool TryReadFrame()
+    {
+        while (true)
+        {
+            int length;
+            try
+            {
+                length = _backend.ReceiveFrame(_rxFrame);
+            }
+            catch (IOException e)
+            {
+                _log.Report(Name, GuestErrorKind.BackendIoError, e.Message);
+                return false;
+            }
+
+            if (length == 0)
+            {
+                return false;
+            }
+
+            if (length >= VirtioNet.HeaderSize)
+            {
+                _pendingLength = length;
+                return true;
+            }
+
+            _log.Report(Name, GuestErrorKind.BackendIoError, $"dropped a {length}-byte frame without a virtio-net header from the backend");
+        }
+    }
+
+    private bool TryPlacePendingFrame(VirtioDeviceContext context, SplitQueue queue, out PopStatus status)
+    {
+        status = PopStatus.Available;
+        long capacity = _rxChains.Sum(static c => (long)c.WritableLength);
+        while (capacity < _pendingLength && (_mergeable || _rxChains.Count == 0))
+        {
+            status = queue.TryPop(out DescriptorChain? chain);
+            if (status != PopStatus.Available)
+            {
+                return false; // wait for the guest to post buffers (its kick re-runs this)
+            }
+
+            if (chain!.WritableLength == 0)
+            {
+                _log.Report(Name, GuestErrorKind.MalformedRequest, $"receive buffer at head {chain.Head} has no writable bytes");
+                queue.AddUsed(chain.Head, 0);
+                continue;
+            }
+
+            _rxChains.Add(chain);
+            capacity += chain.WritableLength;
+        }
+
+        if (capacity < _pendingLength)
+        {
+            // Without mergeable buffers one buffer must hold the frame; the guest's is too small.
+            _log.Report(Name, GuestErrorKind.MalformedRequest, $"dropped a {_pendingLength}-byte frame: the receive buffer holds {capacity}");
+            _pendingLength = 0;
+            return true;
+        }
+
+        int used = 0;
+        for (long covered = 0; covered < _pendingLength; used++)
+        {
+            covered += _rxChains[used].WritableLength;
+        }
+
+        BinaryPrimitives.WriteUInt16LittleEndian(_rxFrame.AsSpan(VirtioNet.HeaderNumBuffersOffset), (ushort)used);
+        int offset = 0;
+        for (int i = 0; i < used; i++)
+        {
+            DescriptorChain chain = _rxChains[i];
+            int take = (int)Math.Min(chain.WritableLength, (uint)(_pendingLength - offset));
+            GuestBufferList.Write(context.Memory, chain.Writable, 0, _rxFrame.AsSpan(offset, take));
+            queue.AddUsed(chain.Head, (uint)take);
+            offset += take;
+        }
+
+        _rxChains.RemoveRange(0, used);
+        _pendingLength = 0;
+        return true;
+    }
+
+    private void Transmit()
+    {
+        VirtioDeviceContext? context = _context;
+        SplitQueue? queue = context?.Queues[VirtioNet.TransmitQueue];
+        if (context is null || queue is null)
+        {
+            return;
+        }
+
+        PopStatus status;
+        while ((status = queue.TryPop(out DescriptorChain? chain)) == PopStatus.Available)
+        {
+            uint length = chain!.ReadableLength;
+            if (length < VirtioNet.HeaderSize || length > VirtioNet.MaxFrameSize)
+            {
+                _log.Report(Name, GuestErrorKind.MalformedRequest, $"dropped a {length}-byte transmit chain (header {VirtioNet.HeaderSize}, at most {VirtioNet.MaxFrameSize} bytes)");
+            }
+            else
+            {
+                GuestBufferList.Read(context.Memory, chain.Readable, 0, _txFrame.AsSpan(0, (int)length));
+                try
+                {
+                    _backend.SendFrame(_txFrame.AsSpan(0, (int)length));
+                }
+                catch (IOException e)
+                {
+                    // The kernel refuses malformed GSO headers with EINVAL: one bad frame, not a dead NIC.
+                    _log.Report(Name, GuestErrorKind.BackendIoError, $"transmit: {e.Message}");
+                }
+            }
+
+            queue.AddUsed(chain.Head, 0);
+        }
+
+        context.FinishBatch(queue, status);
+    }
+
+    private static ulong Bit(int feature) => VirtioFeatures.Bit(feature);
+}

@@ -1,0 +1,162 @@
+using Parkway.Interop;
+
+namespace Parkway.Virtio.Events;
+
+/// <summary>
+/// The thread that does one device's work. It sleeps in poll(2) on the device's eventfds (one per
+/// queue, written by KVM when the guest kicks that queue, plus any the device adds) and a stop
+/// eventfd; on a wake-up it drains each signalled eventfd and runs its handler. Every handler
+/// runs once at start, so work posted before activation (or before a restore) is not stranded.
+/// A vCPU thread therefore never parses a queue or touches a backend file.
+/// </summary>
+public sealed unsafe class DeviceWorker : IDisposable
+{
+    private readonly string _name;
+    private readonly WorkSource[] _sources;
+    private readonly Action<Exception> _onFailure;
+    private readonly EventFd _stop = EventFd.Create();
+    private Thread? _thread;
+
+    /// <summary>Creates (but does not start) the worker.</summary>
+    /// <param name="name">Thread name (Linux shows up to 15 characters).</param>
+    /// <param name="sources">Eventfds with their handlers.</param>
+    /// <param name="onFailure">Called on the worker thread when a handler throws; the worker then stops.</param>
+    public DeviceWorker(string name, IEnumerable<WorkSource> sources, Action<Exception> onFailure)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(onFailure);
+        _name = name;
+        _sources = [.. sources];
+        _onFailure = onFailure;
+    }
+
+    /// <summary>Starts the thread.</summary>
+    public void Start()
+    {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("the worker was already started");
+        }
+
+        _thread = new Thread(Run) { Name = _name, IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Asks the thread to stop and waits for it (unless called from the worker itself).</summary>
+    public void Stop()
+    {
+        _stop.Signal();
+        if (_thread is not null && _thread != Thread.CurrentThread)
+        {
+            _thread.Join();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Stop();
+        _stop.Dispose();
+    }
+
+    private void Run()
+    {
+        try
+        {
+            foreach (WorkSource source in _sources)
+            {
+                source.Handler();
+            }
+
+            Loop();
+        }
+#pragma warning disable CA1031 // The worker must report any failure instead of killing the VMM process.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _onFailure(e);
+        }
+    }
+
+    private void Loop()
+    {
+        int count = _sources.Length + 1;
+        PollFd* fds = stackalloc PollFd[count];
+        bool added = false;
+        int addedSources = 0;
+        // A source whose fd hung up or failed (a deleted tap, a closed peer) would make every
+        // poll return at once; it is dropped from the wait set for good instead.
+        bool[] closed = new bool[_sources.Length];
+        try
+        {
+            // The handles stay referenced while the worker polls their raw numbers.
+            _stop.Handle.DangerousAddRef(ref added);
+            foreach (WorkSource source in _sources)
+            {
+                bool sourceAdded = false;
+                source.Handle.DangerousAddRef(ref sourceAdded);
+                addedSources += sourceAdded ? 1 : 0;
+            }
+
+            fds[0] = new PollFd { Fd = _stop.Handle.Number, Events = Libc.POLLIN };
+            for (int i = 0; i < _sources.Length; i++)
+            {
+                fds[i + 1] = new PollFd { Fd = _sources[i].Handle.Number };
+            }
+
+            while (true)
+            {
+                for (int i = 0; i < _sources.Length; i++)
+                {
+                    // A negative fd is ignored by poll(2): the source sits this wait out.
+                    bool wanted = !closed[i] && (_sources[i].Wanted?.Invoke() ?? true);
+                    fds[i + 1].Fd = wanted ? _sources[i].Handle.Number : -1;
+                    fds[i + 1].Events = Libc.POLLIN;
+                    fds[i + 1].ReturnedEvents = 0;
+                }
+
+                // SAFETY: fds points at count initialised entries on this frame.
+                int ready = Libc.Poll(fds, (nuint)count, -1);
+                if (ready < 0)
+                {
+                    int errno = Errno.Last;
+                    if (errno == Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new KvmException("poll", errno, $"{_name}: poll failed: {Errno.Describe(errno)}");
+                }
+
+                if (fds[0].ReturnedEvents != 0)
+                {
+                    return;
+                }
+
+                for (int i = 0; i < _sources.Length; i++)
+                {
+                    WorkSource source = _sources[i];
+                    short events = fds[i + 1].ReturnedEvents;
+                    if (events != 0 && (source.EventToDrain?.TryConsume() ?? true))
+                    {
+                        source.Handler();
+                    }
+
+                    closed[i] |= (events & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0;
+                }
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < addedSources; i++)
+            {
+                _sources[i].Handle.DangerousRelease();
+            }
+
+            if (added)
+            {
+                _stop.Handle.DangerousRelease();
+            }
+        }
+    }
+}
