@@ -1,4 +1,4 @@
-namespace Parkway.Bench.Hotplug;
+namespace Parkway.Bench;
 
 /// <summary>Collects samples per measure and prints median, min and max in milliseconds.</summary>
 internal sealed class LatencyTable
