@@ -44,6 +44,7 @@ try
     await hotplug.RunAsync();
     Console.WriteLine("PARKWAY-BENCH-TABLE-BEGIN");
     suite.Table.Print(Console.Out);
+    Console.WriteLine();
     hotplug.Table.Print(Console.Out);
     Console.WriteLine("PARKWAY-BENCH-TABLE-END");
     return 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Parkway.Cli;
 using Parkway.Interop;
+using Parkway.Machine;
 using Parkway.Machine.Config;
 
 namespace Parkway;
@@ -13,6 +14,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        StartupTrace.Mark("Main entered (runtime start-up)");
         var root = new RootCommand("Parkway: a KVM virtual machine monitor with vCPU hot-plug for arm64 guests")
         {
             RunCommand.Create(),
@@ -22,6 +24,7 @@ internal static class Program
         };
 
         ParseResult parse = root.Parse(args);
+        StartupTrace.Mark("command line parsed");
         if (parse.Errors.Count > 0)
         {
             // "Unrecognized command or argument 'x'" says more than "Required command was not provided".
