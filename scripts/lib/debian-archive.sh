@@ -18,34 +18,40 @@ debian_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
-# Runs an apt tool ($1) against the private state of one suite ($2).
+# Runs an apt tool ($1) against the private state $2 (a name prepare_suite or prepare_state made).
 private_apt() {
   local tool="$1" suite="$2"; shift 2
-  local dir="$PARKWAY_CACHE/apt/$suite"
+  local dir="$PARKWAY_CACHE/apt/$suite" arch=arm64
+  [ -f "$dir/arch" ] && arch="$(cat "$dir/arch")"
   "$tool" -q \
     -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
     -o Dir::State::Lists="$dir/lists" -o Dir::State::Status=/dev/null \
     -o Dir::Cache="$dir/cache" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
-    -o APT::Architecture=arm64 -o APT::Architectures=arm64 -o APT::Sandbox::User=root \
+    -o APT::Architecture="$arch" -o APT::Architectures="$arch" -o APT::Sandbox::User=root \
     "$@"
 }
 
-# Prepares the private apt state of a suite and refreshes its package lists when they are missing
-# (or on --refresh).
-prepare_suite() {
-  local suite="$1" dir="$PARKWAY_CACHE/apt/$1"
+# Prepares a private apt state named $1 for architecture $2 over the suites $3... and refreshes
+# its package lists when they are missing (or on --refresh).
+prepare_state() {
+  local name="$1" arch="$2" dir="$PARKWAY_CACHE/apt/$1" suite
+  shift 2
   mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
   local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
   local signed=""
   [ -f "$keyring" ] && signed=" signed-by=$keyring"
-  echo "deb [arch=arm64$signed] $(debian_mirror) $suite main" > "$dir/sources.list"
+  for suite in "$@"; do echo "deb [arch=$arch$signed] $(debian_mirror) $suite main"; done > "$dir/sources.list"
+  echo "$arch" > "$dir/arch"
   if [ "$REFRESH" = 1 ] || [ ! -f "$dir/lists/.updated" ]; then
-    log "apt-get update (private lists for $suite, arm64)"
-    private_apt apt-get "$suite" update >/dev/null
+    log "apt-get update (private lists for $*, $arch)"
+    private_apt apt-get "$name" update >/dev/null
     touch "$dir/lists/.updated"
   fi
 }
+
+# The arm64 state of one suite (kernels, busybox, the arm64 QEMU).
+prepare_suite() { prepare_state "$1" arm64 "$1"; }
 
 # Downloads package $2 from suite $1 into directory $3 (retrying once after a list update, for
 # when the archive has moved on since our lists were fetched) and prints the .deb path.
