@@ -13,6 +13,7 @@
 # down here. A no-op (no apt call at all) when every file is already there; pass --refresh to
 # re-resolve the newest packages (runs `apt-get update` on the private lists).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/debian-archive.sh"
 
 REFRESH=0
 [ "${1:-}" = "--refresh" ] && REFRESH=1
@@ -32,62 +33,6 @@ kernel_complete() {
 if [ "$REFRESH" = 0 ] && kernel_complete 6.12 && kernel_complete 6.1 && [ -x "$BUSYBOX" ]; then
   exit 0
 fi
-
-# The Debian mirror the machine already uses (the only archive reachable from CI).
-debian_mirror() {
-  local uri=""
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    uri="$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' \
-           /etc/apt/sources.list.d/debian.sources)"
-  fi
-  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-    uri="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' \
-           /etc/apt/sources.list)"
-  fi
-  echo "${uri:-http://deb.debian.org/debian}"
-}
-
-# Runs an apt tool ($1) against the private state of one suite ($2).
-private_apt() {
-  local tool="$1" suite="$2"; shift 2
-  local dir="$PARKWAY_CACHE/apt/$suite"
-  "$tool" -q \
-    -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-    -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null \
-    -o Dir::State::Lists="$dir/lists" -o Dir::State::Status=/dev/null \
-    -o Dir::Cache="$dir/cache" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
-    -o APT::Architecture=arm64 -o APT::Architectures=arm64 -o APT::Sandbox::User=root \
-    "$@"
-}
-
-# Prepares the private apt state of a suite and refreshes its package lists when they are missing
-# (or on --refresh).
-prepare_suite() {
-  local suite="$1" dir="$PARKWAY_CACHE/apt/$1"
-  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
-  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  local signed=""
-  [ -f "$keyring" ] && signed=" signed-by=$keyring"
-  echo "deb [arch=arm64$signed] $(debian_mirror) $suite main" > "$dir/sources.list"
-  if [ "$REFRESH" = 1 ] || [ ! -f "$dir/lists/.updated" ]; then
-    log "apt-get update (private lists for $suite, arm64)"
-    private_apt apt-get "$suite" update >/dev/null
-    touch "$dir/lists/.updated"
-  fi
-}
-
-# Downloads package $2 from suite $1 into directory $3 (retrying once after a list update, for
-# when the archive has moved on since our lists were fetched) and prints the .deb path.
-download_deb() {
-  local suite="$1" package="$2" dest="$3"
-  mkdir -p "$dest"
-  if ! (cd "$dest" && private_apt apt-get "$suite" download "$package" >/dev/null 2>&1); then
-    log "download of $package failed; refreshing the $suite lists and retrying"
-    private_apt apt-get "$suite" update >/dev/null
-    (cd "$dest" && private_apt apt-get "$suite" download "$package" >/dev/null)
-  fi
-  ls -t "$dest"/*.deb | head -n 1
-}
 
 # The versioned kernel image package the linux-image-arm64 metapackage of a suite points at.
 kernel_package() {

@@ -113,6 +113,7 @@ public sealed partial class Arm64VirtMachine : IMachine
 
         Arm64BootLayout layout = Arm64BootLayout.Compute(kernel, initrdSize, VirtMemoryMap.RamBase, config.MemoryBytes);
         Stream? serial = OpenSerial(config.Serial);
+        StartupTrace.Mark("configuration checked (kernel header, layout, serial)");
         Arm64VirtMachine machine;
         try
         {
@@ -135,7 +136,9 @@ public sealed partial class Arm64VirtMachine : IMachine
             machine.AttachDevices(serial);
             GedRegisters? ged = machine.Ged;
             machine.Hotplug = new CpuHotplugController(machine.Cpus, Arm64CpuModel, ged is null ? null : () => ged.Raise(GedEventBits.CpuHotplug));
+            StartupTrace.Mark("devices attached");
             machine.LoadGuest(layout);
+            StartupTrace.Mark("guest loaded (kernel, initrd, boot data, registers)");
             return machine;
         }
         catch
@@ -230,14 +233,18 @@ public sealed partial class Arm64VirtMachine : IMachine
         Vm = Own(kvm.CreateVm());
         Arm64HostChecks.CheckVm(Vm);
         InstallPsciPolicy();
+        StartupTrace.Mark("VM created (capabilities checked, SMCCC filter)");
 
         Memory = Own(new GuestMemory(VirtMemoryMap.RamBase, Config.MemoryBytes));
         Vm.SetUserMemoryRegion(0, Memory.BaseAddress, Memory.Size, Memory.HostAddress);
+        StartupTrace.Mark("guest RAM mapped");
 
         // The order is the point of Parkway: all possible vCPUs first, then the vGIC for all of them.
         Cpus = Own(CpuManager.CreateAll(Vm, Config.Cpus, new Arm64VcpuArchitecture(Vm), _logger));
+        StartupTrace.Mark("every possible vCPU created");
         Gic = Own(VgicV3.Create(Vm, VirtMemoryMap.RedistributorRegions(Config.Cpus.Max), 32 + VirtMemoryMap.SpiCount));
         Gic.Initialize();
+        StartupTrace.Mark("vGIC created and initialised");
     }
 
     private void InstallPsciPolicy()

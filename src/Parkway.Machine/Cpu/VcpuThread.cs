@@ -125,6 +125,7 @@ internal sealed unsafe class VcpuThread
                     break;
                 }
 
+                StartupTrace.MarkFirstGuestEntry(_slot.Index);
                 if (vcpu.Run())
                 {
                     if (_handler.HandleExit(_slot) == VcpuExitAction.Stop)

@@ -55,9 +55,11 @@ internal static class RunCommand
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
+        StartupTrace.Mark("logging set up");
         using IMachine machine = MachineFactory.Build(config, logger);
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
+        StartupTrace.Mark("control plane ready");
 
         // SIGINT/SIGTERM stop the machine cleanly (vCPU threads joined, console flushed).
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>

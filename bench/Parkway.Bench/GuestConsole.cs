@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Parkway.Bench.Hotplug;
+namespace Parkway.Bench;
 
 /// <summary>
 /// Parkway's stdout (the guest's serial console), read line by line on a background thread, with
