@@ -32,8 +32,8 @@ internal sealed class Subjects(string assets, string parkway)
     public VmmProcess QemuRaw(string image, int possible) => VmmProcess.Start(QemuBinary,
         [.. QemuMachine(possible), "-kernel", image], QemuEnvironment);
 
-    public VmmProcess FloorRaw(string image, int possible) => VmmProcess.Start(Path.Combine(assets, "reference-vmm"),
-        [image, possible.ToString(CultureInfo.InvariantCulture), Memory]);
+    public VmmProcess FloorRaw(string image, int possible, bool signalMask = false) => VmmProcess.Start(Path.Combine(assets, "reference-vmm"),
+        [image, possible.ToString(CultureInfo.InvariantCulture), Memory, .. (signalMask ? (string[])["sigmask"] : [])]);
 
     public VmmProcess HelloWorld() => VmmProcess.Start(Path.Combine(assets, "hello"), []);
 
