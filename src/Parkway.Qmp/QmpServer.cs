@@ -125,16 +125,33 @@ public sealed class QmpServer : IAsyncDisposable, IDisposable
                 continue;
             }
 
-            string name = $"client {Interlocked.Increment(ref _connectionCounter)}";
-            var connection = new QmpConnection(client, _dispatcher, _log, name);
-            lock (_connectionsLock)
-            {
-                _connections = [.. _connections, connection];
-            }
-
-            connection.Start(_greeting);
-            _ = ForgetWhenDoneAsync(connection);
+            Serve(new QmpConnection(client, _dispatcher, _log, NextClientName()));
         }
+    }
+
+    /// <summary>
+    /// Serves a client connected through <paramref name="transport"/> instead of the socket, exactly as
+    /// an accepted socket client is served (greeting, commands, events, limits). For in-process clients:
+    /// the fuzzer and tests. <paramref name="closeTransport"/> ends the transport when the server closes
+    /// the connection.
+    /// </summary>
+    internal void ServeStream(Stream transport, Action closeTransport)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        Serve(new QmpConnection(transport, closeTransport, _dispatcher, _log, NextClientName()));
+    }
+
+    private string NextClientName() => $"client {Interlocked.Increment(ref _connectionCounter)}";
+
+    private void Serve(QmpConnection connection)
+    {
+        lock (_connectionsLock)
+        {
+            _connections = [.. _connections, connection];
+        }
+
+        connection.Start(_greeting);
+        _ = ForgetWhenDoneAsync(connection);
     }
 
     private async Task ForgetWhenDoneAsync(QmpConnection connection)

@@ -23,8 +23,8 @@ internal sealed class QmpConnection : IDisposable
 
     private static readonly TimeSpan QuitReplyDeadline = TimeSpan.FromSeconds(2);
 
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
+    private readonly Action _closeTransport;
     private readonly QmpDispatcher _dispatcher;
     private readonly Action<string>? _log;
     private readonly string _name;
@@ -34,10 +34,20 @@ internal sealed class QmpConnection : IDisposable
     private int _aborted;
     private int _abortQueued;
 
+    /// <summary>A client on an accepted socket.</summary>
     public QmpConnection(Socket socket, QmpDispatcher dispatcher, Action<string>? log, string name)
+        : this(new NetworkStream(socket, ownsSocket: false), () => CloseSocket(socket), dispatcher, log, name)
     {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+    }
+
+    /// <summary>
+    /// A client on any byte stream (in-process clients such as the fuzzer); <paramref name="closeTransport"/>
+    /// must make pending reads and writes on <paramref name="stream"/> end and tell the peer the connection is closed.
+    /// </summary>
+    public QmpConnection(Stream stream, Action closeTransport, QmpDispatcher dispatcher, Action<string>? log, string name)
+    {
+        _stream = stream;
+        _closeTransport = closeTransport;
         _dispatcher = dispatcher;
         _log = log;
         _name = name;
@@ -100,18 +110,7 @@ internal sealed class QmpConnection : IDisposable
 
         _outgoing.Writer.TryComplete();
         _closing.Cancel();
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        _socket.Dispose();
+        _closeTransport();
     }
 
     /// <summary>Releases the stream and token source; call once <see cref="Completion"/> is done.</summary>
@@ -120,6 +119,22 @@ internal sealed class QmpConnection : IDisposable
         Abort(null);
         _stream.Dispose();
         _closing.Dispose();
+    }
+
+    private static void CloseSocket(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        socket.Dispose();
     }
 
     private async Task ReadLoopAsync()
