@@ -120,6 +120,35 @@ public sealed class RequestErrorTests : IDisposable
         Assert.True(_client.Execute("""{"execute": "cont"}""").TryGetProperty("return", out _));
     }
 
+    // Found by scripts/fuzz qmp: System.Text.Json parses these and throws only when the string is read,
+    // which closed the connection (command name, id) or was logged as a machine crash (arguments).
+    [Theory]
+    [InlineData("""{"execute": "query-st\udc00atus", "id": 1}""", "\\udc00")]
+    [InlineData("""{"execute": "query-status", "id": "\ud800"}""", "\\ud800")]
+    [InlineData("""{"execute": "query-status", "id": "\uD83D\u0041"}""", "\\uD83D")]
+    [InlineData("""{"execute": "cont", "arguments": {"\uDFFF": []}, "id": 1}""", "\\uDFFF")]
+    [InlineData("""{"execute": "device_del", "arguments": {"id": 'a\ud83d'}, "id": 1}""", "\\ud83d")]
+    [InlineData("""{'\udfff': 1, "execute": "stop", "id": 1}""", "\\udfff")]
+    public void A_lone_surrogate_escape_is_a_parse_error_without_id_and_the_machine_is_not_called(string request, string escape)
+    {
+        JsonElement reply = _client.Execute(request);
+
+        AssertError(reply, "GenericError", $"JSON parse error, {escape} is not a valid Unicode character");
+        Assert.False(reply.TryGetProperty("id", out _));
+        Assert.Empty(_fixture.Machine.Calls);
+        Assert.Empty(_fixture.Log);
+        Assert.True(_client.Execute("""{"execute": "query-status", "id": "after"}""").TryGetProperty("return", out _));
+    }
+
+    [Fact]
+    public void A_surrogate_pair_escape_and_an_escaped_backslash_before_u_are_fine()
+    {
+        JsonElement reply = _client.Execute("""{"execute": "query-status", "id": "\ud83d\ude00 \\ud800"}""");
+
+        Assert.True(reply.TryGetProperty("return", out _), reply.GetRawText());
+        Assert.Equal("\U0001F600 \\ud800", reply.GetProperty("id").GetString());
+    }
+
     [Theory]
     [InlineData("7")]
     [InlineData("\"c1\"")]
