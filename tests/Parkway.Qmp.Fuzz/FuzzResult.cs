@@ -28,6 +28,9 @@ internal sealed class FuzzResult
 
     public Dictionary<string, long> Shapes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The input that took longest to be answered (not a property: a pointer to quadratic code paths).</summary>
+    public (long Number, TimeSpan Took, byte[] Bytes)? Slowest { get; set; }
+
     public List<FuzzFailure> Failures { get; } = [];
 
     public Dictionary<string, long> FailureCounts { get; } = new(StringComparer.Ordinal);
@@ -53,6 +56,11 @@ internal sealed class FuzzResult
         foreach ((string shape, long count) in Shapes.OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal))
         {
             report.AppendLine(c, $"  {count,12:N0}  {shape}");
+        }
+
+        if (Slowest is { } slowest)
+        {
+            report.AppendLine(c, $"slowest input: #{slowest.Number}, {slowest.Took.TotalMilliseconds:F0} ms, {slowest.Bytes.Length:N0} bytes: {FuzzFailure.Printable(slowest.Bytes, 120)}");
         }
 
         if (Memory.Count > 0)

@@ -87,6 +87,7 @@ internal sealed class QmpFuzzer : IAsyncDisposable
     /// <summary>Sends one input and checks every property; a violation is recorded, the connection replaced, and the run goes on.</summary>
     public async Task RunOneAsync(FuzzInput input, long number)
     {
+        long started = Stopwatch.GetTimestamp();
         try
         {
             await EnsureConnectedAsync();
@@ -107,6 +108,13 @@ internal sealed class QmpFuzzer : IAsyncDisposable
         if (input.Expected is not null)
         {
             _result.StructuredInputs++;
+        }
+
+        TimeSpan took = Stopwatch.GetElapsedTime(started);
+        // After the first thousand inputs, so that JIT compilation does not count as slowness.
+        if (number > 1000 && (_result.Slowest is not { } slowest || took > slowest.Took))
+        {
+            _result.Slowest = (number, took, input.Bytes);
         }
     }
 
