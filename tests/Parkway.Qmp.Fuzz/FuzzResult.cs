@@ -29,7 +29,7 @@ internal sealed class FuzzResult
     public Dictionary<string, long> Shapes { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The input that took longest to be answered (not a property: a pointer to quadratic code paths).</summary>
-    public (long Number, TimeSpan Took, byte[] Bytes)? Slowest { get; set; }
+    public (long Number, TimeSpan Took, int Length, string Text)? Slowest { get; set; }
 
     public List<FuzzFailure> Failures { get; } = [];
 
@@ -60,7 +60,7 @@ internal sealed class FuzzResult
 
         if (Slowest is { } slowest)
         {
-            report.AppendLine(c, $"slowest input: #{slowest.Number}, {slowest.Took.TotalMilliseconds:F0} ms, {slowest.Bytes.Length:N0} bytes: {FuzzFailure.Printable(slowest.Bytes, 120)}");
+            report.AppendLine(c, $"slowest input: #{slowest.Number}, {slowest.Took.TotalMilliseconds:F0} ms, {slowest.Length:N0} bytes: {slowest.Text}");
         }
 
         if (Memory.Count > 0)

@@ -11,7 +11,7 @@ namespace Parkway.Qmp.Fuzz;
 internal sealed class InMemoryTransport
 {
     // Socket-buffer-like sizes, so backpressure happens at comparable points.
-    private static readonly PipeOptions Options = new(pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false);
+    private static readonly PipeOptions Options = new(UnpooledMemory.Instance, pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, useSynchronizationContext: false);
 
     private readonly Pipe _toServer = new(Options);
     private readonly Pipe _toClient = new(Options);

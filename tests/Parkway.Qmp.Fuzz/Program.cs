@@ -46,6 +46,8 @@ internal static class Program
         string root = SeedCorpus.FindRepositoryRoot(AppContext.BaseDirectory);
         SeedCorpus corpus = SeedCorpus.Load(root);
         var options = new FuzzOptions(inputs, seed, root, save);
+        // Also opens the console's streams now, before memory and descriptors are sampled.
+        await Console.Error.WriteLineAsync($"fuzzing the QMP server with {inputs:N0} inputs, seed {seed}; seeds: {corpus.Description}");
         await using var fuzzer = new QmpFuzzer(options);
         FuzzResult result = await fuzzer.RunAsync(corpus.Seeds, corpus.Description, line => Console.Error.WriteLine("  " + line));
         Console.Write(result.ToString());

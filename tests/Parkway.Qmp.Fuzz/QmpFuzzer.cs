@@ -114,7 +114,8 @@ internal sealed class QmpFuzzer : IAsyncDisposable
         // After the first thousand inputs, so that JIT compilation does not count as slowness.
         if (number > 1000 && (_result.Slowest is not { } slowest || took > slowest.Took))
         {
-            _result.Slowest = (number, took, input.Bytes);
+            // Only a printable prefix is kept: holding the input itself would skew the memory samples.
+            _result.Slowest = (number, took, input.Bytes.Length, FuzzFailure.Printable(input.Bytes, 120));
         }
     }
 
@@ -135,7 +136,8 @@ internal sealed class QmpFuzzer : IAsyncDisposable
 
         DropConnection();
         long index = _result.Connections++;
-        bool overSocket = index % 5 == 4;
+        // The first connection is a socket one, so the runtime loads its socket code before memory is sampled.
+        bool overSocket = index % 5 == 0;
         _result.SocketConnections += overSocket ? 1 : 0;
         _connection = overSocket ? FuzzConnection.OverUnixSocket(_server.SocketPath) : FuzzConnection.InMemory(_server);
         _connectionInputs = 1;

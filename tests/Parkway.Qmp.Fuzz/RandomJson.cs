@@ -68,7 +68,19 @@ internal sealed class RandomJson(Random random)
     public JsonObject Object(int depth)
     {
         var members = new JsonObject();
-        int count = random.Next(random.Next(30) == 0 ? 300 : 5);
+        if (random.Next(1000) == 0)
+        {
+            // Rarely tens of thousands of members (cost that grows faster than size shows there), of plain values.
+            int many = random.Next(10_000, 30_000);
+            for (int i = 0; i < many; i++)
+            {
+                members[Name() + i] = random.Next(2) == 0 ? Number() : JsonValue.Create(i);
+            }
+
+            return members;
+        }
+
+        int count = Count();
         for (int i = 0; i < count; i++)
         {
             members[Name()] = Value(depth + 1);
@@ -80,7 +92,7 @@ internal sealed class RandomJson(Random random)
     public JsonArray Array(int depth)
     {
         var items = new JsonArray();
-        int count = random.Next(random.Next(30) == 0 ? 300 : 5);
+        int count = Count();
         for (int i = 0; i < count; i++)
         {
             items.Add(Value(depth + 1));
@@ -88,6 +100,9 @@ internal sealed class RandomJson(Random random)
 
         return items;
     }
+
+    /// <summary>Mostly a handful of members or items, sometimes hundreds.</summary>
+    private int Count() => random.Next(random.Next(30) == 0 ? 300 : 5);
 
     /// <summary>Arrays and objects nested <paramref name="depth"/> deep (QEMU's limit is 1024).</summary>
     public JsonNode Nested(int depth)

@@ -176,16 +176,39 @@ internal sealed class ReplyShape
     };
 
     /// <summary>
+    /// The server's texts that quote a client-chosen name, as the parts around the name(s). Matched by
+    /// prefix, suffix and middle rather than by regular expression: a regex keeps buffers as large as the
+    /// longest text it ever matched, which would show in the memory samples.
+    /// </summary>
+    private static readonly (string Prefix, string? Middle, string Suffix)[] Templates =
+    [
+        ("The command ", null, " has not been found"),
+        ("QMP input member '", null, "' is unexpected"),
+        ("QMP input member '", "' clashes with '", "'"),
+        ("Parameter '", null, "' is unexpected"),
+        ("Parameter '", null, "' is missing"),
+        ("Parameter '", "' does not accept value '", "'"),
+        ("Invalid parameter type for '", null, "', expected: string"),
+        ("Invalid parameter type for '", null, "', expected: array"),
+        ("Device '", null, "' not found"),
+        ("'", null, "' is not a valid device model name"),
+    ];
+
+    /// <summary>
     /// Masks the client-chosen parts of an error text: 'quoted values' (to the last quote, as a value may
-    /// itself hold quotes), the command name in "The command X has not been found", \uXXXX escapes, digits.
+    /// itself hold quotes), \uXXXX escapes, digits.
     /// </summary>
     private static string Mask(string description)
     {
-        const string UnknownCommand = "The command ";
-        const string NotFound = " has not been found";
-        if (description.StartsWith(UnknownCommand, StringComparison.Ordinal) && description.EndsWith(NotFound, StringComparison.Ordinal))
+        // The server's texts that quote a client-chosen name: matched whole, so a name holding quotes masks cleanly.
+        foreach ((string prefix, string? middle, string suffix) in Templates)
         {
-            return UnknownCommand + "…" + NotFound;
+            if (description.Length >= prefix.Length + suffix.Length
+                && description.StartsWith(prefix, StringComparison.Ordinal) && description.EndsWith(suffix, StringComparison.Ordinal)
+                && (middle is null || description.AsSpan(prefix.Length, description.Length - prefix.Length - suffix.Length).Contains(middle, StringComparison.Ordinal)))
+            {
+                return prefix + "…" + (middle is null ? "" : middle + "…") + suffix;
+            }
         }
 
         var masked = new StringBuilder(Math.Min(description.Length, 130));
