@@ -15,7 +15,7 @@ internal sealed class QemuJsonWriter(Random random)
 {
     private static readonly string[] Whitespace = ["", "", "", " ", "  ", "\n", "\r\n", "\t"];
 
-    private readonly StringBuilder _output = new();
+    private StringBuilder _output = new();
 
     /// <summary>A string contained an unpaired surrogate (written as its <c>\uXXXX</c> escape).</summary>
     public bool WroteLoneSurrogate { get; private set; }
@@ -25,7 +25,8 @@ internal sealed class QemuJsonWriter(Random random)
 
     public byte[] Write(JsonNode? root)
     {
-        _output.Clear();
+        // A fresh builder after a big input: Clear() keeps the capacity, which would sit in the memory samples.
+        _output = _output.Capacity > 64 * 1024 ? new StringBuilder() : _output.Clear();
         WroteLoneSurrogate = false;
         MaxDepth = 0;
         Space();

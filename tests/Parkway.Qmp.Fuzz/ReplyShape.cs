@@ -192,6 +192,8 @@ internal sealed class ReplyShape
         ("Invalid parameter type for '", null, "', expected: array"),
         ("Device '", null, "' not found"),
         ("'", null, "' is not a valid device model name"),
+        // System.Text.Json quotes the bad literal and whatever follows it on the line.
+        ("JSON parse error, '", "' is an invalid JSON literal. Expected the literal '", "'."),
     ];
 
     /// <summary>
