@@ -33,6 +33,7 @@ public sealed class QmpServer : IAsyncDisposable, IDisposable
     private QmpConnection[] _connections = [];
     private Task _acceptLoop = Task.CompletedTask;
     private int _connectionCounter;
+    private long _peakQueuedBytesOfClosed;
     private int _disposed;
 
     private QmpServer(string socketPath, Socket listener, FileStatus.Identity socketIdentity, IQmpMachine machine, QmpVersionInfo version, Action<string>? log)
@@ -51,6 +52,10 @@ public sealed class QmpServer : IAsyncDisposable, IDisposable
 
     /// <summary>Clients currently connected (negotiated or not).</summary>
     public int ConnectionCount => Volatile.Read(ref _connections).Length;
+
+    /// <summary>The most bytes any one client ever had queued for it (bounded by the per-client limit; for tests).</summary>
+    internal long PeakQueuedBytes =>
+        Volatile.Read(ref _connections).Select(c => c.PeakQueuedBytes).DefaultIfEmpty(0).Append(Interlocked.Read(ref _peakQueuedBytesOfClosed)).Max();
 
     /// <summary>Every command accepted in command mode (what <c>query-commands</c> lists).</summary>
     public IEnumerable<string> Commands => _dispatcher.CommandNames;
@@ -125,16 +130,33 @@ public sealed class QmpServer : IAsyncDisposable, IDisposable
                 continue;
             }
 
-            string name = $"client {Interlocked.Increment(ref _connectionCounter)}";
-            var connection = new QmpConnection(client, _dispatcher, _log, name);
-            lock (_connectionsLock)
-            {
-                _connections = [.. _connections, connection];
-            }
-
-            connection.Start(_greeting);
-            _ = ForgetWhenDoneAsync(connection);
+            Serve(new QmpConnection(client, _dispatcher, _log, NextClientName()));
         }
+    }
+
+    /// <summary>
+    /// Serves a client connected through <paramref name="transport"/> instead of the socket, exactly as
+    /// an accepted socket client is served (greeting, commands, events, limits). For in-process clients:
+    /// the fuzzer and tests. <paramref name="closeTransport"/> ends the transport when the server closes
+    /// the connection.
+    /// </summary>
+    internal void ServeStream(Stream transport, Action closeTransport)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        Serve(new QmpConnection(transport, closeTransport, _dispatcher, _log, NextClientName()));
+    }
+
+    private string NextClientName() => $"client {Interlocked.Increment(ref _connectionCounter)}";
+
+    private void Serve(QmpConnection connection)
+    {
+        lock (_connectionsLock)
+        {
+            _connections = [.. _connections, connection];
+        }
+
+        connection.Start(_greeting);
+        _ = ForgetWhenDoneAsync(connection);
     }
 
     private async Task ForgetWhenDoneAsync(QmpConnection connection)
@@ -143,6 +165,7 @@ public sealed class QmpServer : IAsyncDisposable, IDisposable
         lock (_connectionsLock)
         {
             _connections = Array.FindAll(_connections, c => c != connection);
+            _peakQueuedBytesOfClosed = Math.Max(_peakQueuedBytesOfClosed, connection.PeakQueuedBytes);
         }
 
         connection.Dispose();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Parkway.Qmp.Protocol;
 using static Parkway.Qmp.Tests.GreetingAndNegotiationTests;
 
 namespace Parkway.Qmp.Tests;
@@ -98,6 +99,41 @@ public sealed class RequestErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_repeated_argument_takes_the_last_value_in_the_last_place()
+    {
+        JsonElement reply = _client.Execute("""{"execute": "device_add", "arguments": {"driver": "host-arm-cpu", "core-id": 1, "id": "a", "thread-id": 0, "core-id": 2, "id": "b"}}""");
+
+        Assert.True(reply.TryGetProperty("return", out _), reply.GetRawText());
+        QmpDeviceArguments device = _fixture.Machine.LastDeviceArguments!;
+        Assert.Equal("b", device.Id);
+        Assert.Equal(["thread-id", "core-id"], device.Properties.Keys);
+        Assert.Equal(2, device.Properties["core-id"].GetInt32());
+    }
+
+    // Found reading the code the fuzzer ran through: each member was looked up by a scan that also
+    // unescaped every name again, so 10 000 members took seconds and a 1 MiB request (~90 000) minutes.
+    [Fact]
+    public void A_request_with_ninety_thousand_argument_members_is_answered_and_keeps_their_order()
+    {
+        const int Members = 90_000;
+        var request = new System.Text.StringBuilder("{\"execute\": \"device_add\", \"arguments\": {\"driver\": \"host-arm-cpu\", \"id\": \"cpu1\"");
+        for (int i = 0; i < Members; i++)
+        {
+            request.Append(",\"p").Append(i).Append("\":0");
+        }
+
+        request.Append("}}");
+        Assert.True(request.Length < QmpJsonSplitter.DefaultMaxValueBytes, $"{request.Length} bytes");
+
+        JsonElement reply = _client.Execute(request.ToString());
+
+        Assert.True(reply.TryGetProperty("return", out _), reply.GetRawText());
+        IReadOnlyDictionary<string, JsonElement> properties = _fixture.Machine.LastDeviceArguments!.Properties;
+        Assert.Equal(Members, properties.Count);
+        Assert.Equal(Enumerable.Range(0, Members).Select(i => $"p{i}"), properties.Keys);
+    }
+
+    [Fact]
     public void A_refusal_from_the_machine_keeps_its_class_and_text()
     {
         _fixture.Machine.Failure = QmpErrorException.DeviceNotFound("Device 'no-such-device' not found");
@@ -118,6 +154,35 @@ public sealed class RequestErrorTests : IDisposable
         Assert.Contains(_fixture.Log, line => line.Contains("vCPU 3 is on fire", StringComparison.Ordinal));
         _fixture.Machine.Failure = null;
         Assert.True(_client.Execute("""{"execute": "cont"}""").TryGetProperty("return", out _));
+    }
+
+    // Found by scripts/fuzz qmp: System.Text.Json parses these and throws only when the string is read,
+    // which closed the connection (command name, id) or was logged as a machine crash (arguments).
+    [Theory]
+    [InlineData("""{"execute": "query-st\udc00atus", "id": 1}""", "\\udc00")]
+    [InlineData("""{"execute": "query-status", "id": "\ud800"}""", "\\ud800")]
+    [InlineData("""{"execute": "query-status", "id": "\uD83D\u0041"}""", "\\uD83D")]
+    [InlineData("""{"execute": "cont", "arguments": {"\uDFFF": []}, "id": 1}""", "\\uDFFF")]
+    [InlineData("""{"execute": "device_del", "arguments": {"id": 'a\ud83d'}, "id": 1}""", "\\ud83d")]
+    [InlineData("""{'\udfff': 1, "execute": "stop", "id": 1}""", "\\udfff")]
+    public void A_lone_surrogate_escape_is_a_parse_error_without_id_and_the_machine_is_not_called(string request, string escape)
+    {
+        JsonElement reply = _client.Execute(request);
+
+        AssertError(reply, "GenericError", $"JSON parse error, {escape} is not a valid Unicode character");
+        Assert.False(reply.TryGetProperty("id", out _));
+        Assert.Empty(_fixture.Machine.Calls);
+        Assert.Empty(_fixture.Log);
+        Assert.True(_client.Execute("""{"execute": "query-status", "id": "after"}""").TryGetProperty("return", out _));
+    }
+
+    [Fact]
+    public void A_surrogate_pair_escape_and_an_escaped_backslash_before_u_are_fine()
+    {
+        JsonElement reply = _client.Execute("""{"execute": "query-status", "id": "\ud83d\ude00 \\ud800"}""");
+
+        Assert.True(reply.TryGetProperty("return", out _), reply.GetRawText());
+        Assert.Equal("\U0001F600 \\ud800", reply.GetProperty("id").GetString());
     }
 
     [Theory]

@@ -64,6 +64,12 @@ internal sealed class QmpDispatcher
         // Replies are built before the document goes: the echoed id points into it.
         using (document)
         {
+            // Checked before the id is looked at: like QEMU, a value its parser refuses gets no id echoed.
+            if (JsonSurrogateEscapes.FindUnpaired(json) is { } unpaired)
+            {
+                return new QmpReply(QmpMessages.Error(QmpErrorClass.GenericError, $"JSON parse error, {unpaired} is not a valid Unicode character", null));
+            }
+
             QmpRequest? request = QmpRequest.TryParse(document.RootElement, out string? error, out JsonElement? id);
             if (request is null)
             {

@@ -10,8 +10,10 @@ namespace Parkway.Qmp.Server;
 /// so replies and events reach the socket one whole message at a time, in queue order.
 /// </summary>
 /// <remarks>
-/// Slow clients: events are offered with a non-blocking <c>TryWrite</c>; when a client's queue is full
-/// it has stopped reading, and it is <b>disconnected</b>, not silently skipped. Dropping events would
+/// Slow clients: the queue is bounded both in messages (<see cref="OutgoingCapacity"/>) and in bytes
+/// (<see cref="OutgoingByteLimit"/>, see <see cref="OutgoingBudget"/>). A reply waits for room, so a
+/// client that sends but never reads stops being read. Events are offered without waiting; when a
+/// client's queue is full it has stopped reading, and it is <b>disconnected</b>, not silently skipped. Dropping events would
 /// leave a client waiting forever for a <c>DEVICE_DELETED</c> that was thrown away; a closed connection
 /// is visible, and the client can reconnect and re-query the state. Either way the VMM thread raising
 /// the event never waits for a client.
@@ -21,23 +23,37 @@ internal sealed class QmpConnection : IDisposable
     /// <summary>Queued messages before a client counts as not reading (QEMU rate-limits chatty events, so this is generous).</summary>
     public const int OutgoingCapacity = 1024;
 
+    /// <summary>Queued bytes before a reply waits and an event disconnects; a few of the largest replies (an echoed 1 MiB id).</summary>
+    public const long OutgoingByteLimit = 8L << 20;
+
     private static readonly TimeSpan QuitReplyDeadline = TimeSpan.FromSeconds(2);
 
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
+    private readonly Action _closeTransport;
     private readonly QmpDispatcher _dispatcher;
     private readonly Action<string>? _log;
     private readonly string _name;
     private readonly Channel<Outgoing> _outgoing;
     private readonly CancellationTokenSource _closing = new();
+    private readonly OutgoingBudget _budget = new(OutgoingByteLimit);
     private Task _writer = Task.CompletedTask;
     private int _aborted;
     private int _abortQueued;
 
+    /// <summary>A client on an accepted socket.</summary>
     public QmpConnection(Socket socket, QmpDispatcher dispatcher, Action<string>? log, string name)
+        : this(new NetworkStream(socket, ownsSocket: false), () => CloseSocket(socket), dispatcher, log, name)
     {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+    }
+
+    /// <summary>
+    /// A client on any byte stream (in-process clients such as the fuzzer); <paramref name="closeTransport"/>
+    /// must make pending reads and writes on <paramref name="stream"/> end and tell the peer the connection is closed.
+    /// </summary>
+    public QmpConnection(Stream stream, Action closeTransport, QmpDispatcher dispatcher, Action<string>? log, string name)
+    {
+        _stream = stream;
+        _closeTransport = closeTransport;
         _dispatcher = dispatcher;
         _log = log;
         _name = name;
@@ -50,11 +66,15 @@ internal sealed class QmpConnection : IDisposable
 
     public QmpSession Session { get; } = new();
 
+    /// <summary>The most bytes this client ever had queued at once.</summary>
+    public long PeakQueuedBytes => _budget.Peak;
+
     /// <summary>The reader loop; completes when the client leaves or the connection is closed.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
     public void Start(byte[] greeting)
     {
+        _budget.TryTake(greeting.Length);
         _outgoing.Writer.TryWrite(new Outgoing(greeting, null));
         _writer = Task.Run(WriteLoopAsync);
         Completion = Task.Run(ReadLoopAsync);
@@ -68,11 +88,12 @@ internal sealed class QmpConnection : IDisposable
             return;
         }
 
-        if (!_outgoing.Writer.TryWrite(new Outgoing(message, null)) && Interlocked.Exchange(ref _abortQueued, 1) == 0)
+        if ((!_budget.TryTake(message.Length) || !_outgoing.Writer.TryWrite(new Outgoing(message, null)))
+            && Interlocked.Exchange(ref _abortQueued, 1) == 0)
         {
             // Off the caller's thread: cancelling socket operations runs callbacks inline.
             ThreadPool.QueueUserWorkItem(static state => state.connection.Abort(state.reason),
-                (connection: this, reason: $"not reading: {OutgoingCapacity} messages queued"), preferLocal: false);
+                (connection: this, reason: $"not reading: {_budget.Queued} bytes queued"), preferLocal: false);
         }
     }
 
@@ -100,18 +121,7 @@ internal sealed class QmpConnection : IDisposable
 
         _outgoing.Writer.TryComplete();
         _closing.Cancel();
-        try
-        {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        _socket.Dispose();
+        _closeTransport();
     }
 
     /// <summary>Releases the stream and token source; call once <see cref="Completion"/> is done.</summary>
@@ -120,6 +130,22 @@ internal sealed class QmpConnection : IDisposable
         Abort(null);
         _stream.Dispose();
         _closing.Dispose();
+    }
+
+    private static void CloseSocket(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        socket.Dispose();
     }
 
     private async Task ReadLoopAsync()
@@ -175,6 +201,7 @@ internal sealed class QmpConnection : IDisposable
                     : new QmpReply(QmpMessages.Error(QmpErrorClass.GenericError, frame.Error!, null));
 
                 TaskCompletionSource<bool>? written = reply.AfterWritten is null ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
+                await _budget.TakeAsync(reply.Message.Length, _closing.Token).ConfigureAwait(false);
                 await _outgoing.Writer.WriteAsync(new Outgoing(reply.Message, written), _closing.Token).ConfigureAwait(false);
                 if (reply.EntersCommandMode)
                 {
@@ -211,6 +238,7 @@ internal sealed class QmpConnection : IDisposable
                 while (_outgoing.Reader.TryRead(out Outgoing message))
                 {
                     await _stream.WriteAsync(message.Bytes, _closing.Token).ConfigureAwait(false);
+                    _budget.Release(message.Bytes.Length);
                     message.Written?.TrySetResult(true);
                 }
             }
