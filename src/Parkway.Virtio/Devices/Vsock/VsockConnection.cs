@@ -109,12 +109,20 @@ internal sealed class VsockConnection(uint localPort, uint peerPort, Socket host
         !Closed && (SendReset || SendRequest || SendResponse || SendCreditUpdate || SendShutdownFlags != 0
             || (WantsToSendData && (PeerFree > 0 || !CreditRequested)));
 
-    /// <summary>Takes the credit information every guest packet carries.</summary>
+    /// <summary>
+    /// Takes the credit information every guest packet carries. Only a change re-arms the
+    /// CREDIT_REQUEST: Linux answers each request with an update, so re-asking on an unchanged one
+    /// would ping-pong for as long as the guest application does not read.
+    /// </summary>
     public void UpdatePeerCredit(in VsockPacketHeader header)
     {
+        if (header.BufAlloc != PeerBufAlloc || header.ForwardCount != PeerForwarded)
+        {
+            CreditRequested = false;
+        }
+
         PeerBufAlloc = header.BufAlloc;
         PeerForwarded = header.ForwardCount;
-        CreditRequested = false;
     }
 
     /// <summary>poll(2) events wanted for the host socket (negative: leave it out).</summary>

@@ -146,7 +146,7 @@ public sealed class VirtioVsockStreamTests
     public void The_device_never_sends_more_than_the_guest_credit_and_asks_for_more_when_it_runs_out()
     {
         using var rig = new VsockRig();
-        rig.Guest.BufAlloc = 8192;
+        rig.Guest.BufAlloc = 5000; // not a multiple of the 4 KiB receive buffers, so only the credit can stop at it
         using Socket listener = rig.ListenHost(1234);
         rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
         Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
@@ -161,21 +161,29 @@ public sealed class VirtioVsockStreamTests
             received.Write(packet.Payload);
         }
 
-        // The guest consumed nothing: exactly its 8 KiB of credit arrived, then a CREDIT_REQUEST.
+        // The guest consumed nothing: exactly its 5000 bytes of credit arrived, then a CREDIT_REQUEST.
         Assert.Equal(V.OpCreditRequest, packet.Header.Op);
-        Assert.Equal(8192, received.Length);
+        Assert.Equal(5000, received.Length);
 
-        rig.Guest.ForwardCount = 8192; // the "application" read it all
+        rig.Guest.ForwardCount = 5000; // the "application" read it all
         rig.Guest.Send(rig.Guest.Header(V.OpCreditUpdate, GuestPort, 1234));
-        while (received.Length < 16384)
+        while (received.Length < 10000)
         {
             packet = rig.Guest.Receive();
             Assert.Equal(V.OpReadWrite, packet.Header.Op);
             received.Write(packet.Payload);
         }
 
-        Assert.Equal(16384, received.Length);
-        Assert.Equal(sent[..16384], received.ToArray());
+        Assert.Equal(10000, received.Length);
+        Assert.Equal(sent[..10000], received.ToArray());
+        Assert.Equal(V.OpCreditRequest, rig.Guest.Receive().Header.Op); // out of credit again
+
+        // The guest answers with its unchanged credit (as Linux does): no second request, no ping-pong.
+        rig.Guest.Send(rig.Guest.Header(V.OpCreditUpdate, GuestPort, 1234));
+        rig.Guest.Send(rig.Guest.Header(V.OpCreditRequest, GuestPort, 1234));
+        Assert.Equal(V.OpCreditUpdate, rig.Guest.Receive().Header.Op);
+        rig.Guest.Send(rig.Guest.Header(V.OpReadWrite, 7, 8)); // a probe the device must answer next
+        Assert.Equal((V.OpReset, 8u, 7u), Op(rig.Guest.Receive().Header));
     }
 
     [Fact]
