@@ -26,7 +26,6 @@ public sealed partial class VirtioVsockDevice
     private const int ListenBacklog = 32;
 
     private readonly Socket _listener;
-    private readonly DynamicWorkSource _listenerSource;
     private readonly List<PendingHostConnection> _pendingHost = [];
     private uint _nextHostPort = FirstHostInitiatedPort;
 

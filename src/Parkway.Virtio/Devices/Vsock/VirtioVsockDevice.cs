@@ -56,7 +56,6 @@ public sealed partial class VirtioVsockDevice : IVirtioDevice, IDisposable
             throw new VirtioConfigurationException($"--vsock: cannot listen on {SocketPath}: {e.Message}");
         }
 
-        _listenerSource = new DynamicWorkSource(UnixStreams.Fd(_listener), static () => Parkway.Interop.Libc.POLLIN, _ => AcceptHostClients());
         DynamicSources = new DynamicWorkSources(NextTimeoutMilliseconds, AfterWake);
     }
 
@@ -112,7 +111,8 @@ public sealed partial class VirtioVsockDevice : IVirtioDevice, IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ObjectDisposedException.ThrowIf(_disposed, this);
         _context = context;
-        DynamicSources.Add(_listenerSource);
+        // A fresh source each activation: a reset removed the previous one for good.
+        DynamicSources.Add(new DynamicWorkSource(UnixStreams.Fd(_listener), static () => Parkway.Interop.Libc.POLLIN, _ => AcceptHostClients()));
     }
 
     /// <inheritdoc />

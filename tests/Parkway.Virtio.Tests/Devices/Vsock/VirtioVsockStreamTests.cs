@@ -266,7 +266,7 @@ public sealed class VirtioVsockStreamTests
     }
 
     [Fact]
-    public void Device_reset_closes_every_host_socket()
+    public void Device_reset_closes_every_host_socket_and_a_new_driver_can_connect_again()
     {
         using var rig = new VsockRig();
         using Socket listener = rig.ListenHost(1234);
@@ -279,6 +279,17 @@ public sealed class VirtioVsockStreamTests
 
         Assert.Equal(0, host.Receive(new byte[16])); // EOF
         Assert.Equal(0, rig.Device.ConnectionCount);
+
+        // The next driver (fresh rings) is served, host connects included.
+        var rx = new QueueFixture(size: 32, memory: rig.Rx.Memory, region: 3);
+        var tx = new QueueFixture(size: 16, memory: rig.Rx.Memory, region: 1);
+        var guest = new VsockGuest(rig.Driver, rx, tx, VsockRig.Cid, receiveBuffers: 0);
+        rig.Driver.Probe(rx, tx, rig.Events);
+        guest.PostReceiveBuffers(8);
+        using Socket again = rig.ConnectHost();
+        again.Send("CONNECT 6000\n"u8);
+        (VsockPacketHeader request, _) = guest.Receive();
+        Assert.Equal((V.OpRequest, 6000u), (request.Op, request.DestinationPort));
     }
 
     [Fact]
