@@ -180,7 +180,12 @@ public sealed partial class VirtioVsockDevice
     /// <summary>Gives the host socket what it takes of the buffered guest bytes; owes the guest credit as it drains.</summary>
     private void FlushToHost(VsockConnection connection)
     {
-        while (connection.ToHost.Count > 0 && !connection.Closed)
+        if (connection.Closed || connection.State == VsockConnectionState.Resetting)
+        {
+            return; // the host socket is closed already
+        }
+
+        while (connection.ToHost.Count > 0)
         {
             int written = connection.Host.Send(connection.ToHost.Peek(), SocketFlags.None, out SocketError error);
             if (error == SocketError.WouldBlock)

@@ -143,6 +143,28 @@ public sealed class VirtioVsockStreamTests
     }
 
     [Fact]
+    public void Guest_data_for_a_host_that_closed_its_socket_ends_in_an_RST_and_the_VMM_survives_EPIPE()
+    {
+        using var rig = new VsockRig();
+        using Socket listener = rig.ListenHost(1234);
+        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
+        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
+        listener.Accept().Dispose();
+
+        ushort op;
+        do
+        {
+            // Writes to the closed socket fail with EPIPE (no SIGPIPE); a SHUTDOWN may come first if the hang-up is seen first.
+            rig.Guest.Send(rig.Guest.Header(V.OpReadWrite, GuestPort, 1234, 3), "abc"u8);
+            op = rig.Guest.Receive().Header.Op;
+            Assert.True(op is V.OpShutdown or V.OpReset, $"op {op}");
+        }
+        while (op != V.OpReset);
+
+        VsockGuest.WaitFor(() => rig.Device.ConnectionCount == 0, "the stream to leave the table");
+    }
+
+    [Fact]
     public void The_device_never_sends_more_than_the_guest_credit_and_asks_for_more_when_it_runs_out()
     {
         using var rig = new VsockRig();
