@@ -111,6 +111,34 @@ public sealed class VirtioVsockStreamTests
     }
 
     [Fact]
+    public void Host_half_close_reaches_the_guest_as_shutdown_send_and_the_guest_can_still_answer()
+    {
+        using var rig = new VsockRig();
+        using Socket listener = rig.ListenHost(1234);
+        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
+        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
+        using Socket host = listener.Accept();
+        host.ReceiveTimeout = 30_000;
+        host.Send("question"u8);
+        host.Shutdown(SocketShutdown.Send);
+
+        var data = new MemoryStream();
+        (VsockPacketHeader Header, byte[] Payload) packet;
+        while ((packet = rig.Guest.Receive()).Header.Op == V.OpReadWrite)
+        {
+            data.Write(packet.Payload);
+        }
+
+        Assert.Equal("question"u8.ToArray(), data.ToArray());
+        Assert.Equal((V.OpShutdown, V.ShutdownSend), (packet.Header.Op, packet.Header.Flags));
+
+        rig.Guest.Send(rig.Guest.Header(V.OpReadWrite, GuestPort, 1234, 6), "answer"u8);
+        var reply = new byte[6];
+        Assert.Equal(6, host.Receive(reply));
+        Assert.Equal("answer"u8.ToArray(), reply);
+    }
+
+    [Fact]
     public void Host_close_reaches_the_guest_as_a_shutdown_of_both_directions()
     {
         using var rig = new VsockRig();
