@@ -41,13 +41,13 @@ public enum GuestErrorKind
     MalformedRequest,
     /// <summary>A request beyond the end of the device (e.g. sectors past the disk's capacity).</summary>
     OutOfBounds,
-    /// <summary>A vsock packet for a connection the device does not have (answered with RST).</summary>
-    UnknownConnection,
-    /// <summary>A vsock packet that breaks the stream protocol (more data than the credit allows, RW before the connection is up, a second REQUEST); the connection is reset.</summary>
-    ProtocolViolation,
     /// <summary>
     /// Not the guest's fault but triggered by it: a host I/O error while serving a request. It
     /// shares the rate limit because a guest can provoke it in a loop (e.g. a failing disk).
     /// </summary>
     BackendIoError,
+    /// <summary>A vsock packet for a connection the device does not have (answered with RST).</summary>
+    UnknownConnection,
+    /// <summary>A vsock packet that breaks the stream protocol (more data than the credit allows, RW before the connection is up, a second REQUEST); the connection is reset.</summary>
+    ProtocolViolation,
 }
