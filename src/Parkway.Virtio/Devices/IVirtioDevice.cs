@@ -39,6 +39,12 @@ public interface IVirtioDevice
     /// <summary>The device's own eventfds (e.g. "host input arrived") with handlers; run on the worker.</summary>
     IReadOnlyList<WorkSource> DeviceSources { get; }
 
+    /// <summary>
+    /// Descriptors the device adds and removes while it runs (vsock's sockets), polled by the same
+    /// worker; null (the default) for devices with a fixed set.
+    /// </summary>
+    DynamicWorkSources? DynamicSources => null;
+
     /// <summary>Drops all activation state (the worker has stopped).</summary>
     void Reset();
 

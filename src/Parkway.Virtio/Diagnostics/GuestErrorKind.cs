@@ -46,4 +46,8 @@ public enum GuestErrorKind
     /// shares the rate limit because a guest can provoke it in a loop (e.g. a failing disk).
     /// </summary>
     BackendIoError,
+    /// <summary>A vsock packet for a connection the device does not have (answered with RST).</summary>
+    UnknownConnection,
+    /// <summary>A vsock packet that breaks the stream protocol (more data than the credit allows, RW before the connection is up, a second REQUEST); the connection is reset.</summary>
+    ProtocolViolation,
 }

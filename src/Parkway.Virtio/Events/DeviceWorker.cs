@@ -14,6 +14,7 @@ public sealed unsafe class DeviceWorker : IDisposable
     private readonly string _name;
     private readonly WorkSource[] _sources;
     private readonly Action<Exception> _onFailure;
+    private readonly DynamicWorkSources? _dynamic;
     private readonly EventFd _stop = EventFd.Create();
     private Thread? _thread;
 
@@ -21,13 +22,15 @@ public sealed unsafe class DeviceWorker : IDisposable
     /// <param name="name">Thread name (Linux shows up to 15 characters).</param>
     /// <param name="sources">Eventfds with their handlers.</param>
     /// <param name="onFailure">Called on the worker thread when a handler throws; the worker then stops.</param>
-    public DeviceWorker(string name, IEnumerable<WorkSource> sources, Action<Exception> onFailure)
+    /// <param name="dynamicSources">Descriptors the device adds and removes at run time (null: none).</param>
+    public DeviceWorker(string name, IEnumerable<WorkSource> sources, Action<Exception> onFailure, DynamicWorkSources? dynamicSources = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(onFailure);
         _name = name;
         _sources = [.. sources];
         _onFailure = onFailure;
+        _dynamic = dynamicSources;
     }
 
     /// <summary>Starts the thread.</summary>
@@ -80,8 +83,8 @@ public sealed unsafe class DeviceWorker : IDisposable
 
     private void Loop()
     {
-        int count = _sources.Length + 1;
-        PollFd* fds = stackalloc PollFd[count];
+        int fixedCount = _sources.Length + 1;
+        PollFd[] fds = new PollFd[fixedCount];
         bool added = false;
         int addedSources = 0;
         // A source whose fd hung up or failed (a deleted tap, a closed peer) would make every
@@ -98,25 +101,36 @@ public sealed unsafe class DeviceWorker : IDisposable
                 addedSources += sourceAdded ? 1 : 0;
             }
 
-            fds[0] = new PollFd { Fd = _stop.Handle.Number, Events = Libc.POLLIN };
-            for (int i = 0; i < _sources.Length; i++)
-            {
-                fds[i + 1] = new PollFd { Fd = _sources[i].Handle.Number };
-            }
-
             while (true)
             {
+                DynamicWorkSource[] dynamic = _dynamic?.Snapshot() ?? [];
+                if (fds.Length < fixedCount + dynamic.Length)
+                {
+                    fds = new PollFd[fixedCount + dynamic.Length];
+                }
+
+                fds[0] = new PollFd { Fd = _stop.Handle.Number, Events = Libc.POLLIN };
                 for (int i = 0; i < _sources.Length; i++)
                 {
                     // A negative fd is ignored by poll(2): the source sits this wait out.
                     bool wanted = !closed[i] && (_sources[i].Wanted?.Invoke() ?? true);
-                    fds[i + 1].Fd = wanted ? _sources[i].Handle.Number : -1;
-                    fds[i + 1].Events = Libc.POLLIN;
-                    fds[i + 1].ReturnedEvents = 0;
+                    fds[i + 1] = new PollFd { Fd = wanted ? _sources[i].Handle.Number : -1, Events = Libc.POLLIN };
                 }
 
-                // SAFETY: fds points at count initialised entries on this frame.
-                int ready = Libc.Poll(fds, (nuint)count, -1);
+                for (int i = 0; i < dynamic.Length; i++)
+                {
+                    short interest = dynamic[i].Interest();
+                    fds[fixedCount + i] = new PollFd { Fd = interest < 0 ? -1 : dynamic[i].Fd, Events = Math.Max(interest, (short)0) };
+                }
+
+                int timeout = _dynamic?.TimeoutMilliseconds() ?? -1;
+                int ready;
+                fixed (PollFd* pointer = fds)
+                {
+                    // SAFETY: pointer covers the fixedCount + dynamic.Length entries filled above, pinned for the call.
+                    ready = Libc.Poll(pointer, (nuint)(fixedCount + dynamic.Length), timeout);
+                }
+
                 if (ready < 0)
                 {
                     int errno = Errno.Last;
@@ -144,6 +158,18 @@ public sealed unsafe class DeviceWorker : IDisposable
 
                     closed[i] |= (events & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0;
                 }
+
+                for (int i = 0; i < dynamic.Length; i++)
+                {
+                    // A handler earlier in this round may have removed (and closed) this source.
+                    short events = fds[fixedCount + i].ReturnedEvents;
+                    if (events != 0 && !dynamic[i].Removed)
+                    {
+                        dynamic[i].Handler(events);
+                    }
+                }
+
+                _dynamic?.AfterWake();
             }
         }
         finally

@@ -543,9 +543,10 @@ public sealed class VirtioMmioTransport : IDisposable
 
     private void StartWorker()
     {
-        if (_startWorker && _workerSources.Count > 0)
+        DynamicWorkSources? dynamic = _device.DynamicSources;
+        if (_startWorker && (_workerSources.Count > 0 || dynamic is not null))
         {
-            _worker = new DeviceWorker(_device.Name, _workerSources, e => RequestResetFromDevice($"device worker failed: {e.Message}"));
+            _worker = new DeviceWorker(_device.Name, _workerSources, e => RequestResetFromDevice($"device worker failed: {e.Message}"), dynamic);
             _worker.Start();
         }
     }

@@ -5,6 +5,8 @@ using Parkway.Virtio.Devices.Block;
 using Parkway.Interop;
 using Parkway.Virtio.Devices.Console;
 using Parkway.Virtio.Devices.Net;
+using Parkway.Virtio.Devices.Vsock;
+using Parkway.Virtio.Events;
 using Parkway.Virtio.Queues;
 using Parkway.Virtio.Transport;
 
@@ -175,6 +177,17 @@ public sealed class VirtioHeaderTests
         yield return ("Libc.SOCK_SEQPACKET", Libc.SOCK_SEQPACKET, "SOCK_SEQPACKET");
         yield return ("Libc.SOCK_NONBLOCK", Libc.SOCK_NONBLOCK, "SOCK_NONBLOCK");
         yield return ("Libc.SOCK_CLOEXEC", Libc.SOCK_CLOEXEC, "SOCK_CLOEXEC");
+        yield return ("DynamicWorkSource.PollOut", (ulong)DynamicWorkSource.PollOut, "POLLOUT");
+
+        // virtio-vsock: every constant of VirtioVsock has a header expression.
+        foreach (FieldInfo field in typeof(VirtioVsock).GetFields(BindingFlags.Public | BindingFlags.Static).Where(static f => f.IsLiteral))
+        {
+            string? expression = VsockExpression(field.Name);
+            if (expression is not null)
+            {
+                yield return ($"VirtioVsock.{field.Name}", Convert.ToUInt64(field.GetRawConstantValue(), System.Globalization.CultureInfo.InvariantCulture), expression);
+            }
+        }
     }
 
     /// <summary>The uapi expression for each VirtioBlock constant (null: Parkway's own value, no header equivalent).</summary>
@@ -212,6 +225,45 @@ public sealed class VirtioHeaderTests
         // Parkway serves the config up to the write-zeroes fields (secure erase is not offered).
         nameof(VirtioBlock.ConfigSize) => "offsetof(struct virtio_blk_config, max_secure_erase_sectors)",
         _ => throw new InvalidOperationException($"test bug: VirtioBlock.{name} has no header expression; add one"),
+    };
+
+    /// <summary>The uapi expression for each VirtioVsock constant (null: Parkway's own value, no header equivalent).</summary>
+    private static string? VsockExpression(string name) => name switch
+    {
+        nameof(VirtioVsock.ReceiveQueue) or nameof(VirtioVsock.TransmitQueue) or nameof(VirtioVsock.EventQueue) => null, // virtio 1.2 §5.10.2, no macro
+        nameof(VirtioVsock.FeatureSeqpacket) => "VIRTIO_VSOCK_F_SEQPACKET",
+        nameof(VirtioVsock.ConfigSize) => "sizeof(struct virtio_vsock_config)",
+        nameof(VirtioVsock.ConfigGuestCid) => "offsetof(struct virtio_vsock_config, guest_cid)",
+        nameof(VirtioVsock.HeaderSize) => "sizeof(struct virtio_vsock_hdr)",
+        nameof(VirtioVsock.HeaderSourceCid) => "offsetof(struct virtio_vsock_hdr, src_cid)",
+        nameof(VirtioVsock.HeaderDestinationCid) => "offsetof(struct virtio_vsock_hdr, dst_cid)",
+        nameof(VirtioVsock.HeaderSourcePort) => "offsetof(struct virtio_vsock_hdr, src_port)",
+        nameof(VirtioVsock.HeaderDestinationPort) => "offsetof(struct virtio_vsock_hdr, dst_port)",
+        nameof(VirtioVsock.HeaderLength) => "offsetof(struct virtio_vsock_hdr, len)",
+        nameof(VirtioVsock.HeaderType) => "offsetof(struct virtio_vsock_hdr, type)",
+        nameof(VirtioVsock.HeaderOp) => "offsetof(struct virtio_vsock_hdr, op)",
+        nameof(VirtioVsock.HeaderFlags) => "offsetof(struct virtio_vsock_hdr, flags)",
+        nameof(VirtioVsock.HeaderBufAlloc) => "offsetof(struct virtio_vsock_hdr, buf_alloc)",
+        nameof(VirtioVsock.HeaderForwardCount) => "offsetof(struct virtio_vsock_hdr, fwd_cnt)",
+        nameof(VirtioVsock.TypeStream) => "VIRTIO_VSOCK_TYPE_STREAM",
+        nameof(VirtioVsock.TypeSeqpacket) => "VIRTIO_VSOCK_TYPE_SEQPACKET",
+        nameof(VirtioVsock.OpInvalid) => "VIRTIO_VSOCK_OP_INVALID",
+        nameof(VirtioVsock.OpRequest) => "VIRTIO_VSOCK_OP_REQUEST",
+        nameof(VirtioVsock.OpResponse) => "VIRTIO_VSOCK_OP_RESPONSE",
+        nameof(VirtioVsock.OpReset) => "VIRTIO_VSOCK_OP_RST",
+        nameof(VirtioVsock.OpShutdown) => "VIRTIO_VSOCK_OP_SHUTDOWN",
+        nameof(VirtioVsock.OpReadWrite) => "VIRTIO_VSOCK_OP_RW",
+        nameof(VirtioVsock.OpCreditUpdate) => "VIRTIO_VSOCK_OP_CREDIT_UPDATE",
+        nameof(VirtioVsock.OpCreditRequest) => "VIRTIO_VSOCK_OP_CREDIT_REQUEST",
+        nameof(VirtioVsock.ShutdownReceive) => "VIRTIO_VSOCK_SHUTDOWN_RCV",
+        nameof(VirtioVsock.ShutdownSend) => "VIRTIO_VSOCK_SHUTDOWN_SEND",
+        nameof(VirtioVsock.EventSize) => "sizeof(struct virtio_vsock_event)",
+        nameof(VirtioVsock.EventTransportReset) => "VIRTIO_VSOCK_EVENT_TRANSPORT_RESET",
+        nameof(VirtioVsock.HostCid) => "VMADDR_CID_HOST",
+        nameof(VirtioVsock.MinGuestCid) => "VMADDR_CID_HOST + 1",
+        nameof(VirtioVsock.MaxGuestCid) => "VMADDR_CID_ANY - 1",
+        nameof(VirtioVsock.MaxPayload) => null, // VIRTIO_VSOCK_MAX_PKT_BUF_SIZE is kernel-internal (64 KiB)
+        _ => throw new InvalidOperationException($"test bug: VirtioVsock.{name} has no header expression; add one"),
     };
 
     private static IEnumerable<(string Name, uint Value)> RegisterOffsets() =>

@@ -30,6 +30,9 @@ internal static class VirtioUapi
         #include <sys/socket.h>
         #include <linux/if.h>
         #include <linux/if_tun.h>
+        #include <linux/virtio_vsock.h>
+        #include <linux/vm_sockets.h>
+        #include <poll.h>
         """;
 
     public static Dictionary<string, ulong> Evaluate(IEnumerable<string> expressions)
