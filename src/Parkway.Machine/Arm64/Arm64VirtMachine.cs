@@ -289,6 +289,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         }
 
         _uart = Own(new Pl011Uart(serial, new SpiLine(Vm, VirtMemoryMap.UartSpi)));
+        _uart.OutputFailed += message => Log.ConsoleOutputFailed(_logger, message);
         Mmio.Register(VirtMemoryMap.UartBase, VirtMemoryMap.UartSize, _uart);
     }
 
@@ -352,6 +353,9 @@ public sealed partial class Arm64VirtMachine : IMachine
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "kernel at 0x{Kernel:x}, initrd at 0x{Initrd:x} ({InitrdSize} bytes), FDT at 0x{Fdt:x}")]
         public static partial void Loaded(ILogger logger, ulong kernel, ulong initrd, ulong initrdSize, ulong fdt);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "guest console output failed ({Message}); the guest keeps running and its output is dropped until writing works again")]
+        public static partial void ConsoleOutputFailed(ILogger logger, string message);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "guest write to the {Device} registers ignored: {Message}")]
         public static partial void GuestRegisterWriteIgnored(ILogger logger, string device, string message);

@@ -42,6 +42,7 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
     private uint _rawInterrupts = InterruptTx;
     private uint _lineControl, _control = 0x300, _integerBaud, _fractionalBaud, _fifoLevel = 0x12, _dmaControl;
     private bool _lineLevel;
+    private bool _outputFailing;
 
     /// <summary>Creates the UART writing to <paramref name="output"/> (null discards output).</summary>
     public Pl011Uart(Stream? output, IInterruptLine interrupt)
@@ -49,6 +50,13 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
         _output = output;
         _interrupt = interrupt;
     }
+
+    /// <summary>
+    /// Raised when writing the guest's output fails (a full disk, a closed pipe), once per run of
+    /// failures: the guest keeps running, the lines written meanwhile are lost, and a failure after
+    /// writing worked again is reported again. Raised on the writing vCPU's thread.
+    /// </summary>
+    public event Action<string>? OutputFailed;
 
     /// <inheritdoc />
     public void Read(ulong offset, Span<byte> data)
@@ -144,9 +152,25 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
             return;
         }
 
-        _output.Write(_lineBuffer, 0, _lineLength);
-        _output.Flush();
-        _lineLength = 0;
+        try
+        {
+            _output.Write(_lineBuffer, 0, _lineLength);
+            _output.Flush();
+            _outputFailing = false;
+        }
+        catch (IOException e)
+        {
+            // The console is the host's business, not the guest's: never stop the guest for it.
+            if (!_outputFailing)
+            {
+                _outputFailing = true;
+                OutputFailed?.Invoke(e.Message);
+            }
+        }
+        finally
+        {
+            _lineLength = 0;
+        }
     }
 
     private void UpdateInterruptLine()

@@ -32,6 +32,29 @@ public sealed class Pl011UartTests
     }
 
     [Fact]
+    public void A_failing_output_is_reported_once_per_run_of_failures_and_the_guest_keeps_writing()
+    {
+        var output = new ChunkRecordingStream { Failing = true };
+        var failures = new List<string>();
+        using var uart = new Pl011Uart(output, new FakeInterruptLine());
+        uart.OutputFailed += failures.Add;
+
+        Transmit(uart, "lost 1\nlost 2\nlost 3\n");
+        Assert.Equal(["No space left on device"], failures);
+        Assert.Empty(output.Chunks);
+
+        output.Failing = false;
+        Transmit(uart, "back\n");
+        Assert.Equal(["back\n"], output.Chunks);
+
+        output.Failing = true;
+        Transmit(uart, "lost again\n");
+        Assert.Equal(2, failures.Count);
+        // The transmitter never stalls: the guest sees an empty FIFO whatever the host's output does.
+        Assert.NotEqual(0u, Read32(uart, FlagRegister) & (1u << 7));
+    }
+
+    [Fact]
     public void Flush_writes_a_partial_line()
     {
         var output = new ChunkRecordingStream();
@@ -227,6 +250,9 @@ public sealed class Pl011UartTests
     {
         public List<string> Chunks { get; } = [];
 
+        /// <summary>While set, every write fails as a full disk does.</summary>
+        public bool Failing { get; set; }
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -237,7 +263,15 @@ public sealed class Pl011UartTests
 
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override void Write(byte[] buffer, int offset, int count) => Chunks.Add(Encoding.ASCII.GetString(buffer, offset, count));
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Failing)
+            {
+                throw new IOException("No space left on device");
+            }
+
+            Chunks.Add(Encoding.ASCII.GetString(buffer, offset, count));
+        }
 
         public override void Flush()
         {
