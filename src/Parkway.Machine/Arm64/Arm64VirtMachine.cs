@@ -297,7 +297,9 @@ public sealed partial class Arm64VirtMachine : IMachine
     {
         try
         {
-            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+            // Unbuffered: the UART already writes whole lines, and a FileStream buffer would be
+            // flushed again at dispose, where a full disk would turn into a failed exit.
+            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -354,7 +356,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         [LoggerMessage(Level = LogLevel.Information, Message = "kernel at 0x{Kernel:x}, initrd at 0x{Initrd:x} ({InitrdSize} bytes), FDT at 0x{Fdt:x}")]
         public static partial void Loaded(ILogger logger, ulong kernel, ulong initrd, ulong initrdSize, ulong fdt);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "guest console output failed ({Message}); the guest keeps running and its output is dropped until writing works again")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "guest console output failed ({Message}); the guest keeps running, lines that cannot be written are dropped (reported at most once a minute)")]
         public static partial void ConsoleOutputFailed(ILogger logger, string message);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "guest write to the {Device} registers ignored: {Message}")]

@@ -42,19 +42,24 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
     private uint _rawInterrupts = InterruptTx;
     private uint _lineControl, _control = 0x300, _integerBaud, _fractionalBaud, _fifoLevel = 0x12, _dmaControl;
     private bool _lineLevel;
-    private bool _outputFailing;
+    private readonly TimeProvider _time;
+    private long _lastFailureReport = long.MinValue;
 
     /// <summary>Creates the UART writing to <paramref name="output"/> (null discards output).</summary>
-    public Pl011Uart(Stream? output, IInterruptLine interrupt)
+    public Pl011Uart(Stream? output, IInterruptLine interrupt, TimeProvider? time = null)
     {
         _output = output;
         _interrupt = interrupt;
+        _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>The least time between two <see cref="OutputFailed"/> reports.</summary>
+    public static TimeSpan FailureReportInterval { get; } = TimeSpan.FromMinutes(1);
+
     /// <summary>
-    /// Raised when writing the guest's output fails (a full disk, a closed pipe), once per run of
-    /// failures: the guest keeps running, the lines written meanwhile are lost, and a failure after
-    /// writing worked again is reported again. Raised on the writing vCPU's thread.
+    /// Raised when writing the guest's output fails (a full disk, a closed pipe), at most once per
+    /// <see cref="FailureReportInterval"/> however many lines fail: the guest keeps running and the
+    /// lines that could not be written are lost. Raised on the writing vCPU's thread.
     /// </summary>
     public event Action<string>? OutputFailed;
 
@@ -156,14 +161,14 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
         {
             _output.Write(_lineBuffer, 0, _lineLength);
             _output.Flush();
-            _outputFailing = false;
         }
         catch (IOException e)
         {
             // The console is the host's business, not the guest's: never stop the guest for it.
-            if (!_outputFailing)
+            long now = _time.GetTimestamp();
+            if (_lastFailureReport == long.MinValue || _time.GetElapsedTime(_lastFailureReport, now) >= FailureReportInterval)
             {
-                _outputFailing = true;
+                _lastFailureReport = now;
                 OutputFailed?.Invoke(e.Message);
             }
         }

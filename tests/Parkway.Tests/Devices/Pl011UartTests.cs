@@ -32,23 +32,29 @@ public sealed class Pl011UartTests
     }
 
     [Fact]
-    public void A_failing_output_is_reported_once_per_run_of_failures_and_the_guest_keeps_writing()
+    public void A_failing_output_is_reported_at_most_once_a_minute_and_the_guest_keeps_writing()
     {
         var output = new ChunkRecordingStream { Failing = true };
+        var clock = new ManualClock();
         var failures = new List<string>();
-        using var uart = new Pl011Uart(output, new FakeInterruptLine());
+        using var uart = new Pl011Uart(output, new FakeInterruptLine(), clock);
         uart.OutputFailed += failures.Add;
 
         Transmit(uart, "lost 1\nlost 2\nlost 3\n");
         Assert.Equal(["No space left on device"], failures);
         Assert.Empty(output.Chunks);
 
+        // Writing works again, then fails again within the minute: kept quiet.
         output.Failing = false;
         Transmit(uart, "back\n");
         Assert.Equal(["back\n"], output.Chunks);
-
         output.Failing = true;
+        clock.Advance(TimeSpan.FromSeconds(59));
         Transmit(uart, "lost again\n");
+        Assert.Single(failures);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Transmit(uart, "lost a minute later\n");
         Assert.Equal(2, failures.Count);
         // The transmitter never stalls: the guest sees an empty FIFO whatever the host's output does.
         Assert.NotEqual(0u, Read32(uart, FlagRegister) & (1u << 7));
@@ -246,6 +252,17 @@ public sealed class Pl011UartTests
     }
 
     /// <summary>Records each Write call separately, to see how output was batched.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+
     private sealed class ChunkRecordingStream : Stream
     {
         public List<string> Chunks { get; } = [];
