@@ -20,6 +20,12 @@ public sealed class CpuHotplugController
     private readonly Action? _notifyGuest;
     private readonly RankedLock _lock = new(LockRank.HotplugController, nameof(CpuHotplugController));
 
+    // QEMU names a device plugged without an id "device[N]" under /machine/peripheral-anon, N counting
+    // such devices from 0 for the machine's life. Per slot: the N of its last anonymous plug, -1 when
+    // it was plugged with an id (or never). Written under _lock, read lock-free by event handlers.
+    private readonly int[] _anonymousNumbers;
+    private int _nextAnonymousNumber;
+
     /// <summary>Creates the controller.</summary>
     /// <param name="cpus">The CPU slots.</param>
     /// <param name="model">The architecture's CPU type name and id wording.</param>
@@ -32,6 +38,7 @@ public sealed class CpuHotplugController
         _cpus = cpus;
         _model = model;
         _notifyGuest = notifyGuest;
+        _anonymousNumbers = [.. Enumerable.Repeat(-1, cpus.Slots.Count)];
     }
 
     /// <summary>The device type name of a CPU.</summary>
@@ -155,6 +162,7 @@ public sealed class CpuHotplugController
     private void Plug(CpuSlot slot, string? id)
     {
         _cpus.Plug(slot.Index, id);
+        Volatile.Write(ref _anonymousNumbers[slot.Index], id is null ? _nextAnonymousNumber++ : -1);
         _notifyGuest?.Invoke();
     }
 
@@ -195,7 +203,11 @@ public sealed class CpuHotplugController
     {
         CpuTopology topology = _cpus.Config.Topology;
         int socket = Required(props.SocketId, "socket-id", topology.Sockets);
-        int cluster = Required(props.ClusterId, "cluster-id", topology.Clusters);
+        // cluster-id is the level QEMU added last (7.1), so clients written before it (QEMU's own CPU
+        // hot-plug test among them) send socket/core/thread only. QEMU treats such a late level the
+        // same way on x86 (die-id, module-id): missing is 0 when the level has a single member, an
+        // error when it has several. The original levels stay required, as in QEMU.
+        int cluster = Required(props.ClusterId ?? (topology.Clusters == 1 ? 0 : null), "cluster-id", topology.Clusters);
         int core = Required(props.CoreId, "core-id", topology.Cores);
         int thread = Required(props.ThreadId, "thread-id", topology.Threads);
         return _cpus.Slots[topology.IndexOf(new CpuTopologyIds(socket, cluster, core, thread))];
@@ -218,30 +230,29 @@ public sealed class CpuHotplugController
 
     private CpuSlot? FindById(string id) => _cpus.Slots.FirstOrDefault(s => s.DeviceId == id && (s.IsEnabled || s.HasThread));
 
-    private CpuSlot? FindByQomPath(string path) => _cpus.Slots.FirstOrDefault(s => (s.IsEnabled || s.HasThread) && QomPath(s) == path);
+    private CpuSlot? FindByQomPath(string path) => _cpus.Slots.FirstOrDefault(s => (s.IsEnabled || s.HasThread) && QomPath(s, s.State) == path);
 
-    private static string? QomPath(CpuSlot slot) => QomPath(slot, slot.State);
-
-    private static string? QomPath(CpuSlot slot, CpuSlotState state) =>
-        !state.IsEnabled && !state.HasThread ? null : DevicePath(slot.Index, slot.IsBootCpu, state.DeviceId);
+    private string? QomPath(CpuSlot slot, CpuSlotState state) =>
+        !state.IsEnabled && !state.HasThread ? null : DevicePath(slot, state.DeviceId);
 
     /// <summary>
     /// The QOM path of the CPU device in <paramref name="slot"/> (or last in it, once parked): by its
-    /// id when it was plugged with one, QEMU's usual places otherwise.
+    /// id when it was plugged with one, QEMU's usual places otherwise (boot CPUs under
+    /// <c>/machine/unattached</c>, anonymous plugs as <c>/machine/peripheral-anon/device[N]</c>).
     /// </summary>
-    public static string DevicePath(CpuSlot slot)
+    public string DevicePath(CpuSlot slot)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        return DevicePath(slot.Index, slot.IsBootCpu, slot.DeviceId);
+        return DevicePath(slot, slot.DeviceId);
     }
 
-    private static string DevicePath(int index, bool isBootCpu, string? deviceId) =>
+    private string DevicePath(CpuSlot slot, string? deviceId) =>
         deviceId is { } id ? PeripheralPath + id
-        : isBootCpu ? $"/machine/unattached/device[{index}]"
-        : $"/machine/peripheral-anon/cpu[{index}]";
+        : slot.IsBootCpu ? $"/machine/unattached/device[{slot.Index}]"
+        : $"/machine/peripheral-anon/device[{Volatile.Read(ref _anonymousNumbers[slot.Index])}]";
 
     // One snapshot per slot: the view never mixes two moments of a slot the guest is changing.
-    private static CpuSlotView View(CpuSlot slot)
+    private CpuSlotView View(CpuSlot slot)
     {
         CpuSlotState state = slot.State;
         return new(

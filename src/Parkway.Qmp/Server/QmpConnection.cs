@@ -172,7 +172,7 @@ internal sealed class QmpConnection : IDisposable
             {
                 QmpReply reply = frame.Json is { } json
                     ? _dispatcher.Dispatch(json, Session)
-                    : new QmpReply(QmpMessages.Error(QmpErrorClass.GenericError, frame.Error!, null));
+                    : new QmpReply(QmpMessages.Error(QmpErrorClass.GenericError, frame.Error!, frame.ReadId()));
 
                 TaskCompletionSource<bool>? written = reply.AfterWritten is null ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
                 await _outgoing.Writer.WriteAsync(new Outgoing(reply.Message, written), _closing.Token).ConfigureAwait(false);

@@ -159,12 +159,33 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int number))
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number))
         {
-            throw QmpErrorException.GenericError($"Invalid parameter type for '{name}', expected: integer");
+            return number;
         }
 
-        return number;
+        // QEMU 7.2's device_add turns its arguments into option strings before setting properties,
+        // so "core-id": "1" works there. Its string parser also takes hex and octal; we take only
+        // what is unambiguous: an optional minus sign and decimal digits.
+        if (value.ValueKind == JsonValueKind.String && ParseDecimal(value.GetString()!) is { } parsed)
+        {
+            return parsed;
+        }
+
+        throw QmpErrorException.GenericError($"Invalid parameter type for '{name}', expected: integer");
+    }
+
+    /// <summary>A plain decimal integer (optional '-', ASCII digits only, fits in 32 bits), else null.</summary>
+    internal static int? ParseDecimal(string text)
+    {
+        int digits = text.StartsWith('-') ? 1 : 0;
+        if (text.Length == digits || text.AsSpan(digits).ContainsAnyExceptInRange('0', '9'))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            ? value : null;
     }
 
     private static void Translate(Action action)
@@ -183,7 +204,7 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
 
     private void OnUnplugged(CpuSlot slot)
     {
-        string path = CpuHotplugController.DevicePath(slot);
+        string path = Hotplug.DevicePath(slot);
         var data = new JsonObject();
         if (slot.DeviceId is not null)
         {
