@@ -26,6 +26,9 @@ public sealed class CpuHotplugController
     private readonly int[] _anonymousNumbers;
     private int _nextAnonymousNumber;
 
+    // Per slot: the deadline of its pending unplug request (one-shot timer), under _lock.
+    private readonly (Timer Timer, DateTimeOffset RequestedAt)?[] _unplugDeadlines;
+
     /// <summary>Creates the controller.</summary>
     /// <param name="cpus">The CPU slots.</param>
     /// <param name="model">The architecture's CPU type name and id wording.</param>
@@ -39,7 +42,20 @@ public sealed class CpuHotplugController
         _model = model;
         _notifyGuest = notifyGuest;
         _anonymousNumbers = [.. Enumerable.Repeat(-1, cpus.Slots.Count)];
+        _unplugDeadlines = new (Timer, DateTimeOffset)?[cpus.Slots.Count];
+        _cpus.OstReported += OnOst;
     }
+
+    /// <summary>
+    /// Raised when a pending unplug is withdrawn without an eject: the guest reported through _OST
+    /// that it failed (or refused) to eject the CPU, or <see cref="UnplugTimeout"/> passed. The
+    /// slot stays plugged and the unplug can be requested again. Raised with no lock held, from
+    /// the vCPU thread that wrote _OST or a timer thread.
+    /// </summary>
+    public event Action<CpuSlot, UnplugFailure>? UnplugFailed;
+
+    /// <summary>How long the guest has to eject a CPU after an unplug request; null = forever (QEMU's behaviour).</summary>
+    public TimeSpan? UnplugTimeout { get; set; }
 
     /// <summary>The device type name of a CPU.</summary>
     public string CpuType => _model.TypeName;
@@ -179,9 +195,60 @@ public sealed class CpuHotplugController
             throw Generic("CPU hot unplug not supported without ACPI");
         }
 
-        _cpus.RequestUnplug(slot.Index);
+        DateTimeOffset requestedAt = _cpus.RequestUnplug(slot.Index);
         _notifyGuest?.Invoke();
+        if (UnplugTimeout is { } timeout)
+        {
+            ScheduleUnplugDeadline(slot, requestedAt, timeout);
+        }
     }
+
+    /// <summary>One timer per pending request; a repeated request keeps its first deadline.</summary>
+    private void ScheduleUnplugDeadline(CpuSlot slot, DateTimeOffset requestedAt, TimeSpan timeout)
+    {
+        if (_unplugDeadlines[slot.Index] is { } current)
+        {
+            if (current.RequestedAt == requestedAt)
+            {
+                return;
+            }
+
+            current.Timer.Dispose();
+        }
+
+        TimeSpan due = requestedAt + timeout - DateTimeOffset.UtcNow;
+        var timer = new Timer(_ => OnUnplugDeadline(slot, requestedAt), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        _unplugDeadlines[slot.Index] = (timer, requestedAt);
+    }
+
+    private void OnUnplugDeadline(CpuSlot slot, DateTimeOffset requestedAt)
+    {
+        // Only the request this timer was set for: an eject, a refusal or a newer request since
+        // then makes it a no-op.
+        if (_cpus.CancelUnplug(slot.Index, requestedAt))
+        {
+            UnplugFailed?.Invoke(slot, UnplugFailure.TimedOut);
+        }
+    }
+
+    /// <summary>
+    /// ACPI _OST after an eject request (source 3) or OSPM eject processing (0x103): 0 is success and
+    /// 0x84 "ejection in progress"; any other status means the guest gave up on this eject
+    /// (Linux: 0x80 eject not supported/disabled, 0x82 device busy, 1 failure).
+    /// </summary>
+    private void OnOst(CpuSlot slot, uint ostEvent, uint ostStatus)
+    {
+        bool aboutEject = ostEvent is OstEjectRequest or OstOspmEject;
+        if (aboutEject && ostStatus is not (OstSuccess or OstEjectInProgress) && _cpus.CancelUnplug(slot.Index))
+        {
+            UnplugFailed?.Invoke(slot, UnplugFailure.GuestRefused);
+        }
+    }
+
+    private const uint OstEjectRequest = 3;
+    private const uint OstOspmEject = 0x103;
+    private const uint OstSuccess = 0;
+    private const uint OstEjectInProgress = 0x84;
 
     private void CheckDriver(string driver)
     {
@@ -265,7 +332,8 @@ public sealed class CpuHotplugController
             QomPath(slot, state),
             state.ThreadId,
             state.IsPoweredOn ? CpuOperState.On : state.HasThread ? CpuOperState.Standby : CpuOperState.Off,
-            state.IsRemovePending);
+            state.IsRemovePending,
+            state.UnplugRequestedAt);
     }
 
     private static MachineRequestException Generic(string message) => new(MachineErrorKind.Generic, message);

@@ -21,11 +21,15 @@ internal static class RunCommand
         var serial = new Option<string>("--serial") { Description = "guest console: stdio, off or file=PATH", DefaultValueFactory = _ => "stdio" };
         var acpi = new Option<string>("--acpi") { Description = "describe the machine with ACPI (on) or a device tree only (off)", DefaultValueFactory = _ => "on" };
         var qmp = new Option<string?>("--qmp") { Description = "QMP control socket: unix:PATH" };
+        var unplugTimeout = new Option<string?>("--unplug-timeout")
+        {
+            Description = "seconds the guest has to eject a CPU after device_del; then DEVICE_UNPLUG_GUEST_ERROR and the request is dropped",
+        };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, unplugTimeout, logLevel,
         };
         command.SetAction(result =>
         {
@@ -39,7 +43,7 @@ internal static class RunCommand
                 Serial: SerialConfig.Parse(result.GetValue(serial)!),
                 Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"),
                 QmpSocketPath: ParseQmp(result.GetValue(qmp)));
-            return Run(config, level);
+            return Run(config, level, ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"));
         });
         return command;
     }
@@ -51,12 +55,30 @@ internal static class RunCommand
         _ => throw new ConfigurationException($"--qmp: expected unix:PATH, got '{text}'"),
     };
 
-    private static int Run(VmConfig config, LogLevel level)
+    /// <summary>A positive number of seconds (fractions allowed), or null when the option is absent.</summary>
+    internal static TimeSpan? ParseSeconds(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            || seconds <= 0 || seconds > TimeSpan.FromDays(1).TotalSeconds)
+        {
+            throw new ConfigurationException($"{option}: expected a number of seconds between 0 and 86400, got '{text}'");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static int Run(VmConfig config, LogLevel level, TimeSpan? unplugTimeout)
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
         StartupTrace.Mark("logging set up");
         using IMachine machine = MachineFactory.Build(config, logger);
+        machine.Hotplug.UnplugTimeout = unplugTimeout;
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
         StartupTrace.Mark("control plane ready");

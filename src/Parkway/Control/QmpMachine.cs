@@ -27,6 +27,7 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         _machine = machine;
         _machine.Cpus.Unplugged += OnUnplugged;
         _machine.Cpus.OstReported += OnOst;
+        _machine.Hotplug.UnplugFailed += OnUnplugFailed;
     }
 
     public event Action<QmpEvent>? EventRaised;
@@ -54,7 +55,8 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
             Props(s.TopologyIds),
             s.IsPlugged ? "enabled" : "disabled",
             s.OperState switch { CpuOperState.On => "on", CpuOperState.Standby => "standby", _ => "off" },
-            s.UnplugPending))];
+            s.UnplugPending,
+            s.UnplugRequestedAt is { } at ? QmpTimestamp.From(at) : null))];
 
     public void DeviceAdd(QmpDeviceArguments arguments)
     {
@@ -124,6 +126,7 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
     {
         _machine.Cpus.Unplugged -= OnUnplugged;
         _machine.Cpus.OstReported -= OnOst;
+        _machine.Hotplug.UnplugFailed -= OnUnplugFailed;
     }
 
     private static QmpCpuInstanceProperties Props(CpuTopologyIds ids) => new()
@@ -213,6 +216,23 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
 
         data["path"] = path;
         Raise("DEVICE_DELETED", data);
+    }
+
+    /// <summary>
+    /// QEMU's DEVICE_UNPLUG_GUEST_ERROR (device, path), plus Parkway's <c>reason</c>: <c>guest</c> when
+    /// the guest reported the failure through _OST, <c>timeout</c> when --unplug-timeout passed.
+    /// </summary>
+    private void OnUnplugFailed(CpuSlot slot, UnplugFailure failure)
+    {
+        var data = new JsonObject();
+        if (slot.DeviceId is not null)
+        {
+            data["device"] = slot.DeviceId;
+        }
+
+        data["path"] = Hotplug.DevicePath(slot);
+        data["reason"] = failure == UnplugFailure.TimedOut ? "timeout" : "guest";
+        Raise("DEVICE_UNPLUG_GUEST_ERROR", data);
     }
 
     private void OnOst(CpuSlot slot, uint ostEvent, uint ostStatus)
