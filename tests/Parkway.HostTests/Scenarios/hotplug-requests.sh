@@ -13,7 +13,8 @@ q() { parkway qmp --socket $SOCK "$@"; }
 uptime_ms() {
   local up rest
   read -r up rest < /proc/uptime
-  echo $(( ${up%.*} * 1000 + 10 * ${up#*.} ))
+  # "12.05": the fraction goes through "1" + digits so a leading 0 is not read as octal.
+  echo $(( ${up%.*} * 1000 + 10 * (1${up#*.} - 100) ))
 }
 
 request() {
