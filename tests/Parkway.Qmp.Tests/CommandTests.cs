@@ -32,7 +32,7 @@ public sealed class CommandTests : IDisposable
         [
             "cont", "device_add", "device_del", "device_set", "qmp_capabilities", "query-commands", "query-cpus-fast",
             "query-cpus-power-state", "query-cpus-powerstate", "query-hotpluggable-cpus", "query-status", "query-version",
-            "quit", "stop", "system_powerdown",
+            "quit", "set-vcpus", "stop", "system_powerdown",
         ];
         Assert.Equal(expected, names);
     }
@@ -167,6 +167,28 @@ public sealed class CommandTests : IDisposable
 
         Assert.Equal("""{"return": {}}""", _client.ReadLine());
         Assert.Equal([call], _fixture.Machine.Calls);
+    }
+
+    [Fact]
+    public void Set_vcpus_passes_the_count_to_the_machine()
+    {
+        _client.Send("""{"execute": "set-vcpus", "arguments": {"count": 6}, "id": 1}""");
+
+        Assert.Equal("""{"return": {}, "id": 1}""", _client.ReadLine());
+        Assert.Equal(["set-vcpus 6"], _fixture.Machine.Calls);
+    }
+
+    [Theory]
+    [InlineData("""{"execute": "set-vcpus"}""", "Parameter 'count' is missing")]
+    [InlineData("""{"execute": "set-vcpus", "arguments": {"count": "6"}}""", "Invalid parameter type for 'count', expected: integer")]
+    [InlineData("""{"execute": "set-vcpus", "arguments": {"count": 1.5}}""", "Invalid parameter type for 'count', expected: integer")]
+    [InlineData("""{"execute": "set-vcpus", "arguments": {"count": 2, "now": true}}""", "Parameter 'now' is unexpected")]
+    public void Set_vcpus_checks_its_arguments_like_QEMUs_visitor(string request, string message)
+    {
+        _client.Send(request);
+
+        Assert.Equal($$"""{"error": {"class": "GenericError", "desc": "{{message}}"}}""", _client.ReadLine());
+        Assert.Empty(_fixture.Machine.Calls);
     }
 
     [Fact]

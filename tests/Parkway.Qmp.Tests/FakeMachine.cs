@@ -51,6 +51,8 @@ internal sealed class FakeMachine : IQmpMachine
         return adminState;
     });
 
+    public void SetVcpus(int count) => Record("set-vcpus " + count.ToString(System.Globalization.CultureInfo.InvariantCulture), () => count);
+
     public void Stop() => Record("stop", () => 0);
 
     public void Cont() => Record("cont", () => 0);

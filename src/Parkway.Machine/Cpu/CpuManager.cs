@@ -47,6 +47,12 @@ public sealed partial class CpuManager : IDisposable
     // The time of the latest unplug request (under _lock), to keep request times unique.
     private DateTimeOffset _lastUnplugRequest;
 
+    /// <summary>Raised (outside any lock, on the caller's vCPU thread) when the guest starts a plugged CPU with CPU_ON.</summary>
+    public event Action<CpuSlot>? GuestPoweredOn;
+
+    /// <summary>Raised (outside any lock, on the CPU's own thread) when the guest stops a CPU with CPU_OFF.</summary>
+    public event Action<CpuSlot>? GuestPoweredOff;
+
     /// <summary>Raised when the guest reports an _OST status for a slot: (slot, event, status).</summary>
     public event Action<CpuSlot, uint, uint>? OstReported;
 
@@ -399,6 +405,7 @@ public sealed partial class CpuManager : IDisposable
 
         thread.Post(vcpu => _architecture.PowerOn(vcpu, entry, context));
         Log.PoweredOn(_logger, target.Index, entry);
+        GuestPoweredOn?.Invoke(target);
         return CpuPowerOnResult.Started;
     }
 
@@ -412,6 +419,7 @@ public sealed partial class CpuManager : IDisposable
         }
 
         Log.PoweredOff(_logger, slot.Index);
+        GuestPoweredOff?.Invoke(slot);
     }
 
     /// <summary>

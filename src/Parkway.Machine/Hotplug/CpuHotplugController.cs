@@ -43,8 +43,16 @@ public sealed class CpuHotplugController
         _notifyGuest = notifyGuest;
         _anonymousNumbers = [.. Enumerable.Repeat(-1, cpus.Slots.Count)];
         _unplugDeadlines = new (Timer, DateTimeOffset)?[cpus.Slots.Count];
+        Records = new HotplugRecorder(cpus.Slots.Count);
         _cpus.OstReported += OnOst;
+        _cpus.GuestPoweredOn += slot => Records.GuestCpuOn(slot.Index);
+        _cpus.GuestPoweredOff += slot => Records.GuestCpuOff(slot.Index);
+        _cpus.Unplugged += slot => Records.ThreadStopped(slot.Index);
+        UnplugFailed += (slot, failure) => Records.UnplugFailed(slot.Index, failure);
     }
+
+    /// <summary>Every plug and unplug's timings, the resize in progress, the hot-plug counters.</summary>
+    public HotplugRecorder Records { get; }
 
     /// <summary>
     /// Raised when a pending unplug is withdrawn without an eject: the guest reported through _OST
@@ -175,11 +183,67 @@ public sealed class CpuHotplugController
         }
     }
 
+    /// <summary>
+    /// set-vcpus: plugs or unplugs CPUs until <paramref name="count"/> are plugged (see
+    /// <see cref="ResizePlanner"/>), with one guest notification for the whole batch. Returns at
+    /// once; each CPU's end and then the batch's are reported by <see cref="Records"/>.
+    /// </summary>
+    public ResizePlan Resize(int count)
+    {
+        using (_lock.EnterScope())
+        {
+            RequireHotplug();
+            ResizePlan plan = ResizePlanner.Plan([.. _cpus.Slots.Select(ResizeSlotOf)], count);
+            var plugged = new List<int>();
+            try
+            {
+                foreach (int index in plan.Plug)
+                {
+                    PlugWithoutNotice(_cpus.Slots[index], null);
+                    plugged.Add(index);
+                }
+            }
+            finally
+            {
+                if (plugged.Count > 0)
+                {
+                    _notifyGuest?.Invoke();
+                }
+            }
+
+            foreach (int index in plan.Unplug)
+            {
+                RequestUnplugWithoutNotice(_cpus.Slots[index]);
+            }
+
+            if (plan.Unplug.Count > 0)
+            {
+                _notifyGuest?.Invoke();
+            }
+
+            Records.ResizeStarted(count, plugged, plan.Unplug);
+            return plan;
+        }
+    }
+
+    private static ResizeSlot ResizeSlotOf(CpuSlot slot)
+    {
+        CpuSlotState state = slot.State;
+        return new ResizeSlot(slot.Index, state.IsEnabled, state.IsRemovePending, state.HasThread, CanUnplug: !slot.IsBootCpu);
+    }
+
     private void Plug(CpuSlot slot, string? id)
     {
-        _cpus.Plug(slot.Index, id);
-        Volatile.Write(ref _anonymousNumbers[slot.Index], id is null ? _nextAnonymousNumber++ : -1);
+        PlugWithoutNotice(slot, id);
         _notifyGuest?.Invoke();
+    }
+
+    private void PlugWithoutNotice(CpuSlot slot, string? id)
+    {
+        Records.Accepted(slot.Index, HotplugKind.Plug, DateTimeOffset.UtcNow);
+        _cpus.Plug(slot.Index, id);
+        Records.ThreadStarted(slot.Index);
+        Volatile.Write(ref _anonymousNumbers[slot.Index], id is null ? _nextAnonymousNumber++ : -1);
     }
 
     private void Unplug(CpuSlot slot)
@@ -195,8 +259,14 @@ public sealed class CpuHotplugController
             throw Generic("CPU hot unplug not supported without ACPI");
         }
 
-        DateTimeOffset requestedAt = _cpus.RequestUnplug(slot.Index);
+        RequestUnplugWithoutNotice(slot);
         _notifyGuest?.Invoke();
+    }
+
+    private void RequestUnplugWithoutNotice(CpuSlot slot)
+    {
+        DateTimeOffset requestedAt = _cpus.RequestUnplug(slot.Index);
+        Records.Accepted(slot.Index, HotplugKind.Unplug, requestedAt);
         if (UnplugTimeout is { } timeout)
         {
             ScheduleUnplugDeadline(slot, requestedAt, timeout);
@@ -239,6 +309,7 @@ public sealed class CpuHotplugController
     private void OnOst(CpuSlot slot, uint ostEvent, uint ostStatus)
     {
         bool aboutEject = ostEvent is OstEjectRequest or OstOspmEject;
+        Records.GuestOst(slot.Index);
         if (aboutEject && ostStatus is not (OstSuccess or OstEjectInProgress) && _cpus.CancelUnplug(slot.Index))
         {
             UnplugFailed?.Invoke(slot, UnplugFailure.GuestRefused);

@@ -45,6 +45,17 @@ internal sealed class QmpArguments
         };
     }
 
+    public long RequireInteger(string name)
+    {
+        JsonElement? value = Take(name);
+        return value switch
+        {
+            null => throw QmpErrorException.GenericError($"Parameter '{name}' is missing"),
+            { ValueKind: JsonValueKind.Number } number when number.TryGetInt64(out long integer) => integer,
+            _ => throw InvalidType(name, "integer"),
+        };
+    }
+
     public JsonElement? OptionalArray(string name)
     {
         JsonElement? value = Take(name);

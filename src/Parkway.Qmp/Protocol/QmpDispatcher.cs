@@ -132,6 +132,7 @@ internal sealed class QmpDispatcher
         _commands["device_add"] = DeviceAdd;
         _commands["device_del"] = DeviceDel;
         _commands["device_set"] = DeviceSet;
+        _commands["set-vcpus"] = SetVcpus;
         _commands["stop"] = arguments => NoArguments(arguments, () => { _machine.Stop(); return EmptyObject; });
         _commands["cont"] = arguments => NoArguments(arguments, () => { _machine.Cont(); return EmptyObject; });
         _commands["system_powerdown"] = arguments => NoArguments(arguments, () => { _machine.SystemPowerdown(); return EmptyObject; });
@@ -181,6 +182,19 @@ internal sealed class QmpDispatcher
         lock (_machineLock)
         {
             _machine.DeviceSet(device, adminState);
+        }
+
+        return new QmpCommandResult(EmptyObject);
+    }
+
+    private QmpCommandResult SetVcpus(QmpArguments arguments)
+    {
+        long count = arguments.RequireInteger("count");
+        arguments.RejectUnexpected();
+        lock (_machineLock)
+        {
+            // A count beyond int is out of range for any machine: the machine reports the range.
+            _machine.SetVcpus((int)Math.Clamp(count, int.MinValue, int.MaxValue));
         }
 
         return new QmpCommandResult(EmptyObject);

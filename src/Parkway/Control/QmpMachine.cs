@@ -28,6 +28,8 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         _machine.Cpus.Unplugged += OnUnplugged;
         _machine.Cpus.OstReported += OnOst;
         _machine.Hotplug.UnplugFailed += OnUnplugFailed;
+        _machine.Hotplug.Records.Completed += OnHotplugCompleted;
+        _machine.Hotplug.Records.ResizeCompleted += OnResized;
     }
 
     public event Action<QmpEvent>? EventRaised;
@@ -74,6 +76,8 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         string driver = arguments.Driver ?? _machine.CpuModel.TypeName;
         Translate(() => Hotplug.SetAdminState(arguments.Driver, arguments.Id, TopologyOf(driver, arguments.Properties), enable));
     }
+
+    public void SetVcpus(int count) => Translate(() => Hotplug.Resize(count));
 
     public void Stop()
     {
@@ -127,6 +131,8 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         _machine.Cpus.Unplugged -= OnUnplugged;
         _machine.Cpus.OstReported -= OnOst;
         _machine.Hotplug.UnplugFailed -= OnUnplugFailed;
+        _machine.Hotplug.Records.Completed -= OnHotplugCompleted;
+        _machine.Hotplug.Records.ResizeCompleted -= OnResized;
     }
 
     private static QmpCpuInstanceProperties Props(CpuTopologyIds ids) => new()
@@ -234,6 +240,60 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         data["reason"] = failure == UnplugFailure.TimedOut ? "timeout" : "guest";
         Raise("DEVICE_UNPLUG_GUEST_ERROR", data);
     }
+
+    /// <summary>VCPU_PLUGGED / VCPU_UNPLUGGED (Parkway extensions): one CPU's plug or unplug ended, with its timings.</summary>
+    private void OnHotplugCompleted(HotplugTimeline timeline)
+    {
+        CpuSlot slot = _machine.Cpus.Slots[timeline.Slot];
+        var data = new JsonObject { ["cpu-index"] = timeline.Slot };
+        if (slot.DeviceId is not null)
+        {
+            data["device"] = slot.DeviceId;
+        }
+
+        data["qom-path"] = Hotplug.DevicePath(slot);
+        data["result"] = timeline.Outcome switch
+        {
+            HotplugOutcome.Completed => "ok",
+            HotplugOutcome.GuestRefused => "guest-error",
+            _ => "timeout",
+        };
+        var timings = new JsonObject { ["requested-at"] = EpochMicroseconds(timeline.RequestedAt) };
+        AddMs(timings, "thread-started-ms", timeline.ThreadStartedMs);
+        AddMs(timings, "guest-cpu-on-ms", timeline.GuestCpuOnMs);
+        AddMs(timings, "guest-cpu-off-ms", timeline.GuestCpuOffMs);
+        AddMs(timings, "guest-ost-ms", timeline.GuestOstMs);
+        AddMs(timings, "thread-stopped-ms", timeline.ThreadStoppedMs);
+        AddMs(timings, "completed-ms", timeline.CompletedMs);
+        data["timings"] = timings;
+        Raise(timeline.Kind == HotplugKind.Plug ? "VCPU_PLUGGED" : "VCPU_UNPLUGGED", data);
+    }
+
+    /// <summary>VCPUS_RESIZED (Parkway extension): every CPU of a set-vcpus batch has ended (or a newer one replaced it).</summary>
+    private void OnResized(ResizeSummary summary)
+    {
+        Raise("VCPUS_RESIZED", new JsonObject
+        {
+            ["count"] = summary.Count,
+            ["plugged"] = Indices(summary.Plugged),
+            ["unplugged"] = Indices(summary.Unplugged),
+            ["failed"] = Indices(summary.Failed),
+            ["unfinished"] = Indices(summary.Unfinished),
+            ["duration-ms"] = Math.Round(summary.DurationMs, 3),
+        });
+    }
+
+    private static JsonArray Indices(IReadOnlyList<int> indices) => [.. indices.Select(static i => (JsonNode)i)];
+
+    private static void AddMs(JsonObject timings, string name, double? milliseconds)
+    {
+        if (milliseconds is { } value)
+        {
+            timings[name] = Math.Round(value, 3);
+        }
+    }
+
+    private static long EpochMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     private void OnOst(CpuSlot slot, uint ostEvent, uint ostStatus)
     {
