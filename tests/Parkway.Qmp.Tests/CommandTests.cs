@@ -187,7 +187,7 @@ public sealed class CommandTests : IDisposable
     {
         _client.Send(request);
 
-        Assert.Equal($$"""{"error": {"class": "GenericError", "desc": "{{message}}"}}""", _client.ReadLine());
+        Assert.Equal($$$"""{"error": {"class": "GenericError", "desc": "{{{message}}}"}}""", _client.ReadLine());
         Assert.Empty(_fixture.Machine.Calls);
     }
 
