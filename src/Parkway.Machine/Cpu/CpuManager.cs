@@ -96,7 +96,7 @@ public sealed partial class CpuManager : IDisposable
                 IVcpu vcpu = CreateVcpu(vm, architecture, index);
                 created++;
                 ulong archId = architecture.ReadArchId(vcpu);
-                slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: index < config.Boot, guard)
+                slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: config.IsFixedBootCpu(index), guard)
                 {
                     IsEnabled = index < config.Boot,
                     IsPoweredOn = index == 0,

@@ -386,8 +386,8 @@ public sealed class CpuHotplugController
 
     private string DevicePath(CpuSlot slot, string? deviceId) =>
         deviceId is { } id ? PeripheralPath + id
-        : slot.IsBootCpu ? $"/machine/unattached/device[{slot.Index}]"
-        : $"/machine/peripheral-anon/device[{Volatile.Read(ref _anonymousNumbers[slot.Index])}]";
+        : Volatile.Read(ref _anonymousNumbers[slot.Index]) is >= 0 and int number ? $"/machine/peripheral-anon/device[{number}]"
+        : $"/machine/unattached/device[{slot.Index}]"; // a CPU plugged at boot
 
     // One snapshot per slot: the view never mixes two moments of a slot the guest is changing.
     private CpuSlotView View(CpuSlot slot)

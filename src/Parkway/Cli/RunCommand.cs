@@ -43,6 +43,11 @@ internal static class RunCommand
                 Serial: SerialConfig.Parse(result.GetValue(serial)!),
                 Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"),
                 QmpSocketPath: ParseQmp(result.GetValue(qmp)));
+            if (config.Cpus.HotpluggableBoot && !config.Acpi)
+            {
+                throw new ConfigurationException("--cpus: hotpluggable-boot=on needs --acpi on (a device tree cannot describe a CPU the guest may eject)");
+            }
+
             return Run(config, level, ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"));
         });
         return command;
