@@ -126,3 +126,92 @@ kill $LISTENER 2>/dev/null
 sed 's/^/STEP events: /' $EVENTS
 sed 's/^/STEP vmm-stderr: /' /tmp/vmm.err
 sed 's/^/STEP guest: /' $OUT
+
+# ---- Second guest (points 1 and 2): boot=4 of 9 with hotpluggable boot CPUs, resized over QMP.
+SOCK=/tmp/qmp2.sock
+OUT=/tmp/guest2.out
+EVENTS=/tmp/events2.out
+q() { parkway qmp --socket $SOCK "$@"; }
+
+# wait_guest_ms TEXT: milliseconds until a guest line after the last mark contains TEXT (-1: never).
+wait_guest_ms() {
+  local from i=0
+  from=$(uptime_ms)
+  while [ $i -lt 1200 ]; do
+    if tail -n +"$((MARK + 1))" $OUT | grep -q "$1"; then
+      echo $(( $(uptime_ms) - from ))
+      return 0
+    fi
+    sleep 0.05
+    i=$((i + 1))
+  done
+  echo -1
+}
+
+parkway run $GUEST_ARGS --cpus boot=4,max=9,hotpluggable-boot=on \
+  --cmdline "console=ttyAMA0 quiet parkway.bootlog parkway.watch" \
+  --qmp unix:$SOCK --log-level info > $OUT 2> /tmp/vmm2.err &
+PID=$!
+if ! wait_for_line $OUT "PARKWAY-GUEST ready" $PID 3000; then
+  echo "STEP boot2 failed"
+  cat /tmp/vmm2.err $OUT
+  exit 1
+fi
+echo "STEP boot2 ok"
+grep -m1 "PARKWAY-GUEST possible=" $OUT | sed "s/^/STEP boot2-first-line /"
+grep -m1 "PARKWAY-BOOTLOG uptime=" $OUT | sed "s/^/STEP boot2-uptime /"
+echo "STEP boot2 vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
+parkway qmp --socket $SOCK --events 900 query-status > $EVENTS 2>&1 &
+LISTENER=$!
+sleep 1
+
+mark
+event_mark
+parkway resize --socket $SOCK 1 > /tmp/req.out 2>&1
+echo "STEP down-to-1 exit=$?"
+expect_guest down-to-1 "online=0 enabled=0"
+expect_event down-to-1 'VCPUS_RESIZED.*"unplugged": \[1, 2, 3\]'
+echo "STEP down-to-1 vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
+
+mark
+event_mark
+parkway resize --socket $SOCK 4 > /tmp/req.out 2>&1
+echo "STEP up-to-4 exit=$?"
+expect_guest up-to-4 "online=0-3 enabled=0-3"
+expect_event up-to-4 'VCPUS_RESIZED.*"plugged": \[1, 2, 3\]'
+echo "STEP up-to-4 vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
+
+request err-zero set-vcpus count=0
+request err-ten set-vcpus count=10
+
+# The benchmark row: time to all online for one CPU, then for eight at once (from 1 CPU).
+mark
+parkway resize --socket $SOCK 1 > /dev/null 2>&1
+echo "STEP bench-reset-1 ms=$(wait_guest_ms 'online=0 enabled=0')"
+mark
+parkway resize --socket $SOCK 2 > /dev/null 2>&1
+echo "STEP bench-plug-1 ms=$(wait_guest_ms 'online=0-1 enabled=0-1')"
+mark
+parkway resize --socket $SOCK 1 > /dev/null 2>&1
+echo "STEP bench-reset-2 ms=$(wait_guest_ms 'online=0 enabled=0')"
+mark
+event_mark
+parkway resize --socket $SOCK 9 > /dev/null 2>&1
+echo "STEP bench-plug-8 ms=$(wait_guest_ms 'online=0-8 enabled=0-8')"
+expect_event bench-plug-8 'VCPUS_RESIZED.*"plugged": \[1, 2, 3, 4, 5, 6, 7, 8\]'
+echo "STEP bench-plug-8 vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
+
+request powerdown2 system_powerdown
+wait $PID
+echo "STEP exit2 code=$?"
+sleep 1
+kill $LISTENER 2>/dev/null
+sed 's/^/STEP events2: /' $EVENTS
+sed 's/^/STEP vmm2-stderr: /' /tmp/vmm2.err
+sed 's/^/STEP guest2: /' $OUT
+
+# ---- The same boot without hotpluggable-boot, for the boot-time comparison (one data point each).
+parkway run $GUEST_ARGS --cpus boot=4,max=9 --cmdline "console=ttyAMA0 quiet parkway.bootlog" > /tmp/guest3.out 2>&1
+echo "STEP boot3 exit=$?"
+grep -m1 "PARKWAY-BOOTLOG uptime=" /tmp/guest3.out | sed "s/^/STEP boot3-uptime /"
+grep -m1 "PARKWAY-GUEST possible=" /tmp/guest3.out | sed "s/^/STEP boot3-first-line /"
