@@ -192,6 +192,22 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Requests_and_errors_are_counted_input_errors_included()
+    {
+        long requests = _fixture.Server.Counters.Requests;
+        long errors = _fixture.Server.Counters.Errors;
+
+        _client.Execute("""{"execute": "query-status", "id": 1}""");
+        _client.Send("""{"execute": "nosuch", "id": 2}""");
+        _client.ReadLine();
+        _client.Send("""{"execute": ]""");
+        _client.ReadLine();
+
+        Assert.Equal(3, _fixture.Server.Counters.Requests - requests);
+        Assert.Equal(2, _fixture.Server.Counters.Errors - errors);
+    }
+
+    [Fact]
     public void Quit_replies_first_then_calls_the_machine_whose_SHUTDOWN_follows_and_dispose_closes()
     {
         using RawQmpConnection observer = _fixture.ConnectNegotiated();

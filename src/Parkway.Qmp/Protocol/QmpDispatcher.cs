@@ -39,10 +39,21 @@ internal sealed class QmpDispatcher
         _commandList = BuildCommandList(_commands.Keys);
     }
 
+    /// <summary>Requests answered and errors among them.</summary>
+    public QmpRequestCounters Counters { get; } = new();
+
     /// <summary>Every command accepted in command mode, in registration order.</summary>
     public IEnumerable<string> CommandNames => _commands.Keys;
 
     public QmpReply Dispatch(byte[] json, QmpSession session)
+    {
+        QmpReply reply = DispatchCore(json, session);
+        // Every success is written as {"return": ...}; anything else is an error reply.
+        Counters.Count(error: !reply.Message.AsSpan().StartsWith("{\"return\""u8));
+        return reply;
+    }
+
+    private QmpReply DispatchCore(byte[] json, QmpSession session)
     {
         // The reader validates UTF-8 only lazily (when a string is read); check it up front so a bad
         // byte in, say, the id cannot surface later while the reply is being written.

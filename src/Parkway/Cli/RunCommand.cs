@@ -25,11 +25,13 @@ internal static class RunCommand
         {
             Description = "seconds the guest has to eject a CPU after device_del; then DEVICE_UNPLUG_GUEST_ERROR and the request is dropped",
         };
+        var metrics = new Option<string?>("--metrics") { Description = "append metrics as JSON lines to this file, periodically and at exit (docs/metrics.md)" };
+        var metricsInterval = new Option<string?>("--metrics-interval") { Description = "seconds between metrics lines (default 60)" };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, unplugTimeout, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, unplugTimeout, metrics, metricsInterval, logLevel,
         };
         command.SetAction(result =>
         {
@@ -48,7 +50,16 @@ internal static class RunCommand
                 throw new ConfigurationException("--cpus: hotpluggable-boot=on needs --acpi on (a device tree cannot describe a CPU the guest may eject)");
             }
 
-            return Run(config, level, ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"));
+            var options = new RunOptions(
+                ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"),
+                result.GetValue(metrics),
+                ParseSeconds(result.GetValue(metricsInterval), "--metrics-interval") ?? TimeSpan.FromSeconds(60));
+            if (result.GetValue(metricsInterval) is not null && options.MetricsPath is null)
+            {
+                throw new ConfigurationException("--metrics-interval: needs --metrics PATH");
+            }
+
+            return Run(config, level, options);
         });
         return command;
     }
@@ -77,15 +88,20 @@ internal static class RunCommand
         return TimeSpan.FromSeconds(seconds);
     }
 
-    private static int Run(VmConfig config, LogLevel level, TimeSpan? unplugTimeout)
+    /// <summary>The run options that are not part of the machine's configuration.</summary>
+    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval);
+
+    private static int Run(VmConfig config, LogLevel level, RunOptions options)
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
         StartupTrace.Mark("logging set up");
+        using MetricsWriter? metrics = options.MetricsPath is { } path ? MetricsWriter.Open(path) : null;
         using IMachine machine = MachineFactory.Build(config, logger);
-        machine.Hotplug.UnplugTimeout = unplugTimeout;
+        machine.Hotplug.UnplugTimeout = options.UnplugTimeout;
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
+        metrics?.Start(machine, () => server?.Counters, options.MetricsInterval);
         StartupTrace.Mark("control plane ready");
 
         // SIGINT/SIGTERM stop the machine cleanly (vCPU threads joined, console flushed).
@@ -101,6 +117,7 @@ internal static class RunCommand
         });
 
         MachineExit exit = machine.Run();
+        metrics?.Write();
         control.ReportShutdown(exit);
         return exit.ExitCode;
     }

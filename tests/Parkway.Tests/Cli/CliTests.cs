@@ -89,6 +89,20 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
     }
 
     [Fact]
+    public void A_metrics_file_that_cannot_be_opened_is_a_usage_error()
+    {
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--cpus", "boot=1", "--metrics", "/nonexistent-dir/m.jsonl"),
+            "--metrics: cannot open '/nonexistent-dir/m.jsonl' for appending");
+    }
+
+    [Fact]
+    public void A_metrics_interval_without_a_metrics_file_is_a_usage_error()
+    {
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--cpus", "boot=1", "--metrics-interval", "5"),
+            "--metrics-interval: needs --metrics PATH");
+    }
+
+    [Fact]
     public void Memory_too_small_for_the_kernel_is_a_usage_error()
     {
         AssertUsageError(ParkwayCli.Run("run", "--kernel", files.LargeKernel, "--memory", "40M"), "too small");
