@@ -27,7 +27,13 @@ public sealed class HotplugRequestTests : IClassFixture<HotplugRequestsScenarioF
 {
     private readonly HotplugRequestsScenarioFixture _run;
 
-    public HotplugRequestTests(HotplugRequestsScenarioFixture fixture) => _run = fixture;
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public HotplugRequestTests(HotplugRequestsScenarioFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _run = fixture;
+        _output = output;
+    }
 
     [Fact]
     public void DeviceAddRightAfterLaunch_CpuIsOnlineWhenTheGuestIsUp()
@@ -144,5 +150,58 @@ public sealed class HotplugRequestTests : IClassFixture<HotplugRequestsScenarioF
         Assert.Contains("online=0-3 enabled=0-3", Assert.Single(_run.Step("boot3-first-line")), StringComparison.Ordinal);
         Assert.Single(_run.Step("boot3-uptime"));
         Assert.Single(_run.Step("boot2-uptime"));
+    }
+
+    [Fact]
+    public void UnplugRequestedBeforeTheGuestIsUp_TheCpuIsGoneOnceItHasBooted()
+    {
+        Assert.Contains("ok", _run.Step("boot4"));
+        Assert.Contains(_run.Step("early-unplug"), static l => l.StartsWith("guest-ok", StringComparison.Ordinal));
+        Assert.Equal("1", _run.Value("early-unplug", "vcpu-threads"));
+        Assert.Contains(_run.Step("events4:"), static l => l.Contains("\"DEVICE_DELETED\"", StringComparison.Ordinal)
+            && l.Contains("/machine/unattached/device[1]", StringComparison.Ordinal));
+        Assert.Equal("0", _run.Value("exit4", "code"));
+    }
+
+    [Fact]
+    public void Metrics_AreAppendedPeriodically_AsJsonLines_WithHotplugAndQmpCounts()
+    {
+        int lines = int.Parse(_run.Value("metrics", "lines")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(lines >= 3, $"{lines} metrics lines");
+        string last = Assert.Single(_run.Step("metrics"), static l => l.StartsWith("last ", StringComparison.Ordinal))["last ".Length..];
+        using var document = System.Text.Json.JsonDocument.Parse(last);
+        System.Text.Json.JsonElement hotplug = document.RootElement.GetProperty("hotplug");
+        // Down to 1, up to 4, down to 1, to 2, to 1, to 9: 3 + 1 + 8 plugs completed, 3 + 3 + 1 unplugs.
+        Assert.Equal(12, hotplug.GetProperty("plugs_completed").GetInt64());
+        Assert.Equal(7, hotplug.GetProperty("unplugs_completed").GetInt64());
+        Assert.Equal(12, hotplug.GetProperty("plug_latency_ms").GetProperty("samples").GetInt32());
+        Assert.True(document.RootElement.GetProperty("qmp").GetProperty("requests").GetInt64() >= 8);
+        Assert.True(document.RootElement.GetProperty("qmp").GetProperty("errors").GetInt64() >= 2);
+        Assert.True(document.RootElement.GetProperty("vcpu_exits").GetProperty("mmio").GetInt64() > 0);
+    }
+
+    [Fact]
+    public void Measurements_ArePrinted()
+    {
+        // For docs/testing.md: nothing asserted about speed here.
+        foreach (string step in (string[])["early", "boot2-uptime", "boot3-uptime", "bench-plug-1", "bench-plug-8"])
+        {
+            foreach (string line in _run.Step(step))
+            {
+                _output.WriteLine($"{step}: {line}");
+            }
+        }
+
+        foreach (string line in _run.Step("events2:").Where(static l => l.Contains("VCPUS_RESIZED", StringComparison.Ordinal)))
+        {
+            _output.WriteLine(line);
+        }
+
+        foreach (string line in _run.Step("events2:").Where(static l => l.Contains("VCPU_PLUGGED", StringComparison.Ordinal)).TakeLast(8))
+        {
+            _output.WriteLine(line);
+        }
+
+        Assert.NotEmpty(_run.Step("bench-plug-8"));
     }
 }

@@ -150,7 +150,7 @@ wait_guest_ms() {
 
 parkway run $GUEST_ARGS --cpus boot=4,max=9,hotpluggable-boot=on \
   --cmdline "console=ttyAMA0 quiet parkway.bootlog parkway.watch" \
-  --qmp unix:$SOCK --log-level info > $OUT 2> /tmp/vmm2.err &
+  --qmp unix:$SOCK --metrics /tmp/metrics.jsonl --metrics-interval 2 --log-level info > $OUT 2> /tmp/vmm2.err &
 PID=$!
 if ! wait_for_line $OUT "PARKWAY-GUEST ready" $PID 3000; then
   echo "STEP boot2 failed"
@@ -209,9 +209,39 @@ kill $LISTENER 2>/dev/null
 sed 's/^/STEP events2: /' $EVENTS
 sed 's/^/STEP vmm2-stderr: /' /tmp/vmm2.err
 sed 's/^/STEP guest2: /' $OUT
+echo "STEP metrics lines=$(wc -l < /tmp/metrics.jsonl)"
+tail -n 1 /tmp/metrics.jsonl | sed 's/^/STEP metrics last /'
 
 # ---- The same boot without hotpluggable-boot, for the boot-time comparison (one data point each).
 parkway run $GUEST_ARGS --cpus boot=4,max=9 --cmdline "console=ttyAMA0 quiet parkway.bootlog" > /tmp/guest3.out 2>&1
 echo "STEP boot3 exit=$?"
 grep -m1 "PARKWAY-BOOTLOG uptime=" /tmp/guest3.out | sed "s/^/STEP boot3-uptime /"
 grep -m1 "PARKWAY-GUEST possible=" /tmp/guest3.out | sed "s/^/STEP boot3-first-line /"
+
+# ---- Point 5, the other way: an unplug requested before the guest is up (boot=2, hotpluggable
+# boot CPUs, CPU 1 asked to leave half a second after launch) ends with CPU 1 gone.
+SOCK=/tmp/qmp4.sock
+OUT=/tmp/guest4.out
+parkway run $GUEST_ARGS --cpus boot=2,max=2,hotpluggable-boot=on --cmdline "console=ttyAMA0 quiet parkway.watch" \
+  --qmp unix:$SOCK --log-level info > $OUT 2> /tmp/vmm4.err &
+PID=$!
+i=0
+while [ ! -S $SOCK ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+parkway qmp --socket $SOCK --events 600 device_del 'id=/machine/unattached/device[1]' > /tmp/events4.out 2>&1 &
+LISTENER=$!
+if wait_for_line $OUT "PARKWAY-GUEST ready" $PID 3000; then
+  echo "STEP boot4 ok"
+fi
+grep -m1 "PARKWAY-GUEST possible=" $OUT | sed "s/^/STEP boot4-first-line /"
+MARK=0
+expect_guest early-unplug "online=0 enabled=0"
+i=0
+while [ $i -lt 300 ] && ! grep -q DEVICE_DELETED /tmp/events4.out; do sleep 0.1; i=$((i + 1)); done
+echo "STEP early-unplug vcpu-threads=$(count_vcpu_threads $PID)"
+q system_powerdown > /dev/null 2>&1
+wait $PID
+echo "STEP exit4 code=$?"
+kill $LISTENER 2>/dev/null
+sed 's/^/STEP events4: /' /tmp/events4.out
+sed 's/^/STEP vmm4-stderr: /' /tmp/vmm4.err
+sed 's/^/STEP guest4: /' $OUT
