@@ -178,11 +178,21 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(["set-vcpus 6"], _fixture.Machine.Calls);
     }
 
+    [Fact]
+    public void Set_vcpus_passes_an_unplug_timeout_for_the_batch()
+    {
+        _client.Send("""{"execute": "set-vcpus", "arguments": {"count": 2, "unplug-timeout": 2.5}}""");
+
+        Assert.Equal("""{"return": {}}""", _client.ReadLine());
+        Assert.Equal(["set-vcpus 2 unplug-timeout=2.5"], _fixture.Machine.Calls);
+    }
+
     [Theory]
     [InlineData("""{"execute": "set-vcpus"}""", "Parameter 'count' is missing")]
     [InlineData("""{"execute": "set-vcpus", "arguments": {"count": "6"}}""", "Invalid parameter type for 'count', expected: integer")]
     [InlineData("""{"execute": "set-vcpus", "arguments": {"count": 1.5}}""", "Invalid parameter type for 'count', expected: integer")]
     [InlineData("""{"execute": "set-vcpus", "arguments": {"count": 2, "now": true}}""", "Parameter 'now' is unexpected")]
+    [InlineData("""{"execute": "set-vcpus", "arguments": {"count": 2, "unplug-timeout": "5"}}""", "Invalid parameter type for 'unplug-timeout', expected: number")]
     public void Set_vcpus_checks_its_arguments_like_QEMUs_visitor(string request, string message)
     {
         _client.Send(request);

@@ -51,7 +51,8 @@ internal sealed class FakeMachine : IQmpMachine
         return adminState;
     });
 
-    public void SetVcpus(int count) => Record("set-vcpus " + count.ToString(System.Globalization.CultureInfo.InvariantCulture), () => count);
+    public void SetVcpus(int count, double? unplugTimeoutSeconds) => Record(
+        FormattableString.Invariant($"set-vcpus {count}{(unplugTimeoutSeconds is { } t ? $" unplug-timeout={t}" : "")}"), () => count);
 
     public void Stop() => Record("stop", () => 0);
 

@@ -188,7 +188,9 @@ public sealed class CpuHotplugController
     /// <see cref="ResizePlanner"/>), with one guest notification for the whole batch. Returns at
     /// once; each CPU's end and then the batch's are reported by <see cref="Records"/>.
     /// </summary>
-    public ResizePlan Resize(int count)
+    /// <param name="count">CPUs wanted.</param>
+    /// <param name="unplugTimeout">Deadline for this batch's ejects; null = <see cref="UnplugTimeout"/>.</param>
+    public ResizePlan Resize(int count, TimeSpan? unplugTimeout = null)
     {
         using (_lock.EnterScope())
         {
@@ -213,7 +215,7 @@ public sealed class CpuHotplugController
 
             foreach (int index in plan.Unplug)
             {
-                RequestUnplugWithoutNotice(_cpus.Slots[index]);
+                RequestUnplugWithoutNotice(_cpus.Slots[index], unplugTimeout ?? UnplugTimeout);
             }
 
             if (plan.Unplug.Count > 0)
@@ -259,15 +261,15 @@ public sealed class CpuHotplugController
             throw Generic("CPU hot unplug not supported without ACPI");
         }
 
-        RequestUnplugWithoutNotice(slot);
+        RequestUnplugWithoutNotice(slot, UnplugTimeout);
         _notifyGuest?.Invoke();
     }
 
-    private void RequestUnplugWithoutNotice(CpuSlot slot)
+    private void RequestUnplugWithoutNotice(CpuSlot slot, TimeSpan? unplugTimeout)
     {
         DateTimeOffset requestedAt = _cpus.RequestUnplug(slot.Index);
         Records.Accepted(slot.Index, HotplugKind.Unplug, requestedAt);
-        if (UnplugTimeout is { } timeout)
+        if (unplugTimeout is { } timeout)
         {
             ScheduleUnplugDeadline(slot, requestedAt, timeout);
         }

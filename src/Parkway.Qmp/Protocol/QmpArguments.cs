@@ -56,6 +56,17 @@ internal sealed class QmpArguments
         };
     }
 
+    public double? OptionalNumber(string name)
+    {
+        JsonElement? value = Take(name);
+        return value switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.Number } number => number.GetDouble(),
+            _ => throw InvalidType(name, "number"),
+        };
+    }
+
     public JsonElement? OptionalArray(string name)
     {
         JsonElement? value = Take(name);

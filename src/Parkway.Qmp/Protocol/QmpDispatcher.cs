@@ -201,11 +201,12 @@ internal sealed class QmpDispatcher
     private QmpCommandResult SetVcpus(QmpArguments arguments)
     {
         long count = arguments.RequireInteger("count");
+        double? unplugTimeout = arguments.OptionalNumber("unplug-timeout");
         arguments.RejectUnexpected();
         lock (_machineLock)
         {
             // A count beyond int is out of range for any machine: the machine reports the range.
-            _machine.SetVcpus((int)Math.Clamp(count, int.MinValue, int.MaxValue));
+            _machine.SetVcpus((int)Math.Clamp(count, int.MinValue, int.MaxValue), unplugTimeout);
         }
 
         return new QmpCommandResult(EmptyObject);

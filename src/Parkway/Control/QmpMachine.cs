@@ -77,7 +77,19 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         Translate(() => Hotplug.SetAdminState(arguments.Driver, arguments.Id, TopologyOf(driver, arguments.Properties), enable));
     }
 
-    public void SetVcpus(int count) => Translate(() => Hotplug.Resize(count));
+    public void SetVcpus(int count, double? unplugTimeoutSeconds)
+    {
+        TimeSpan? timeout = null;
+        if (unplugTimeoutSeconds is { } seconds)
+        {
+            // QEMU's text for a parameter value out of its range.
+            timeout = seconds is > 0 and <= 86400
+                ? TimeSpan.FromSeconds(seconds)
+                : throw QmpErrorException.GenericError("Parameter 'unplug-timeout' expects a number of seconds between 0 and 86400");
+        }
+
+        Translate(() => Hotplug.Resize(count, timeout));
+    }
 
     public void Stop()
     {

@@ -111,6 +111,33 @@ public sealed class ResizeTests : IDisposable
     }
 
     [Fact]
+    public void A_resize_may_give_its_unplugs_their_own_deadline()
+    {
+        _controller.Resize(3);
+        _resizeEnded.Wait(TimeSpan.Zero);
+        var failures = new List<UnplugFailure>();
+        using var failed = new ManualResetEventSlim();
+        _controller.UnplugFailed += (_, failure) =>
+        {
+            lock (failures)
+            {
+                failures.Add(failure);
+            }
+
+            failed.Set();
+        };
+
+        _controller.Resize(2, unplugTimeout: TimeSpan.FromMilliseconds(1));
+
+        Assert.True(failed.Wait(TimeSpan.FromMinutes(1)), "the batch's deadline never fired");
+        Assert.True(_resizeEnded.Wait(TimeSpan.FromMinutes(1)));
+        Assert.Equal(UnplugFailure.TimedOut, failures[0]);
+        Assert.True(_cpus.Slots[2].IsEnabled);
+        Assert.False(_cpus.Slots[2].IsRemovePending);
+        Assert.Null(_controller.UnplugTimeout); // the machine's default is untouched
+    }
+
+    [Fact]
     public void A_resize_to_the_current_count_is_reported_at_once()
     {
         _controller.Resize(1);
