@@ -35,6 +35,16 @@ public interface IQmpMachine
     /// <summary><c>device_set</c> (QEMU RFC V6): <paramref name="adminState"/> is <c>enable</c> or <c>disable</c>.</summary>
     void DeviceSet(QmpDeviceArguments arguments, string adminState);
 
+    /// <summary>
+    /// <c>set-vcpus</c> (Parkway extension): plug or unplug CPUs until <paramref name="count"/> are
+    /// plugged; returns at once, completion is reported by <c>VCPU_PLUGGED</c>/<c>VCPU_UNPLUGGED</c>
+    /// per CPU and <c>VCPUS_RESIZED</c> for the batch.
+    /// </summary>
+    /// <param name="count">CPUs wanted.</param>
+    /// <param name="unplugTimeoutSeconds">Optional deadline for this batch's ejects, overriding the VMM's default.</param>
+    /// <remarks>A machine that cannot resize keeps this default, which answers like an unknown command.</remarks>
+    void SetVcpus(int count, double? unplugTimeoutSeconds) => throw QmpErrorException.CommandNotFound("The command set-vcpus has not been found");
+
     /// <summary><c>stop</c>: pause every vCPU (then raise <c>STOP</c>).</summary>
     void Stop();
 

@@ -60,6 +60,9 @@ public sealed class QmpServer : IAsyncDisposable, IDisposable
     /// <summary>Every command accepted in command mode (what <c>query-commands</c> lists).</summary>
     public IEnumerable<string> Commands => _dispatcher.CommandNames;
 
+    /// <summary>Requests answered over all connections, and the errors among them.</summary>
+    public QmpRequestCounters Counters => _dispatcher.Counters;
+
     /// <summary>
     /// Listens on <paramref name="socketPath"/> and starts serving. Throws
     /// <see cref="QmpSocketInUseException"/> when the path exists and is not a stale socket,

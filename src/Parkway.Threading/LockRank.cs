@@ -15,4 +15,11 @@ public enum LockRank
 
     /// <summary>Device register models (<c>Pl011Uart</c>, <c>CpuHotplugRegisters</c>): leaves.</summary>
     Device = 3,
+
+    /// <summary>
+    /// <c>HotplugRecorder</c>: per-CPU plug/unplug timings, the resize batch and the hot-plug
+    /// counters; a leaf (nothing is taken or called under it), taken by the controller and by vCPU
+    /// threads reporting guest power events.
+    /// </summary>
+    HotplugRecords = 4,
 }

@@ -61,7 +61,7 @@ internal static class Program
     private static IEnumerable<Command> Subcommands(string[] args)
     {
         string first = args.Length > 0 ? args[0] : string.Empty;
-        bool all = first is not ("run" or "check-host" or "acpi" or "qmp");
+        bool all = first is not ("run" or "check-host" or "acpi" or "qmp" or "resize");
         if (all || first == "run")
         {
             yield return RunCommand.Create();
@@ -80,6 +80,11 @@ internal static class Program
         if (all || first == "qmp")
         {
             yield return QmpCommand.Create();
+        }
+
+        if (all || first == "resize")
+        {
+            yield return ResizeCommand.Create();
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class CommandTests : IDisposable
         [
             "cont", "device_add", "device_del", "device_set", "qmp_capabilities", "query-commands", "query-cpus-fast",
             "query-cpus-power-state", "query-cpus-powerstate", "query-hotpluggable-cpus", "query-status", "query-version",
-            "quit", "stop", "system_powerdown",
+            "quit", "set-vcpus", "stop", "system_powerdown",
         ];
         Assert.Equal(expected, names);
     }
@@ -167,6 +167,54 @@ public sealed class CommandTests : IDisposable
 
         Assert.Equal("""{"return": {}}""", _client.ReadLine());
         Assert.Equal([call], _fixture.Machine.Calls);
+    }
+
+    [Fact]
+    public void Set_vcpus_passes_the_count_to_the_machine()
+    {
+        _client.Send("""{"execute": "set-vcpus", "arguments": {"count": 6}, "id": 1}""");
+
+        Assert.Equal("""{"return": {}, "id": 1}""", _client.ReadLine());
+        Assert.Equal(["set-vcpus 6"], _fixture.Machine.Calls);
+    }
+
+    [Fact]
+    public void Set_vcpus_passes_an_unplug_timeout_for_the_batch()
+    {
+        _client.Send("""{"execute": "set-vcpus", "arguments": {"count": 2, "unplug-timeout": 2.5}}""");
+
+        Assert.Equal("""{"return": {}}""", _client.ReadLine());
+        Assert.Equal(["set-vcpus 2 unplug-timeout=2.5"], _fixture.Machine.Calls);
+    }
+
+    [Theory]
+    [InlineData("""{"execute": "set-vcpus"}""", "Parameter 'count' is missing")]
+    [InlineData("""{"execute": "set-vcpus", "arguments": {"count": "6"}}""", "Invalid parameter type for 'count', expected: integer")]
+    [InlineData("""{"execute": "set-vcpus", "arguments": {"count": 1.5}}""", "Invalid parameter type for 'count', expected: integer")]
+    [InlineData("""{"execute": "set-vcpus", "arguments": {"count": 2, "now": true}}""", "Parameter 'now' is unexpected")]
+    [InlineData("""{"execute": "set-vcpus", "arguments": {"count": 2, "unplug-timeout": "5"}}""", "Invalid parameter type for 'unplug-timeout', expected: number")]
+    public void Set_vcpus_checks_its_arguments_like_QEMUs_visitor(string request, string message)
+    {
+        _client.Send(request);
+
+        Assert.Equal($$$"""{"error": {"class": "GenericError", "desc": "{{{message}}}"}}""", _client.ReadLine());
+        Assert.Empty(_fixture.Machine.Calls);
+    }
+
+    [Fact]
+    public void Requests_and_errors_are_counted_input_errors_included()
+    {
+        long requests = _fixture.Server.Counters.Requests;
+        long errors = _fixture.Server.Counters.Errors;
+
+        _client.Execute("""{"execute": "query-status", "id": 1}""");
+        _client.Send("""{"execute": "nosuch", "id": 2}""");
+        _client.ReadLine();
+        _client.Send("""{"execute": ]""");
+        _client.ReadLine();
+
+        Assert.Equal(3, _fixture.Server.Counters.Requests - requests);
+        Assert.Equal(2, _fixture.Server.Counters.Errors - errors);
     }
 
     [Fact]

@@ -51,6 +51,9 @@ internal sealed class FakeMachine : IQmpMachine
         return adminState;
     });
 
+    public void SetVcpus(int count, double? unplugTimeoutSeconds) => Record(
+        FormattableString.Invariant($"set-vcpus {count}{(unplugTimeoutSeconds is { } t ? $" unplug-timeout={t}" : "")}"), () => count);
+
     public void Stop() => Record("stop", () => 0);
 
     public void Cont() => Record("cont", () => 0);

@@ -79,6 +79,20 @@ public sealed class FramingTests : IDisposable
     }
 
     [Fact]
+    public void An_object_over_1_MiB_is_refused_with_its_id_when_the_id_was_read()
+    {
+        // qemu.qmp's QMPClient writes the id last and drops the connection on an error without one.
+        string huge = new('x', 1_100_000);
+        _client.Send($$"""{"execute": "device_add", "arguments": {"driver": "host-arm-cpu", "blob": "{{huge}}"}, "id": "c42"}""");
+
+        JsonElement reply = _client.ReadReply();
+
+        AssertError(reply, "GenericError", "JSON token size limit exceeded");
+        Assert.Equal("c42", reply.GetProperty("id").GetString());
+        Assert.Equal("next", _client.Execute("""{"execute": "query-status", "id": "next"}""").GetProperty("id").GetString());
+    }
+
+    [Fact]
     public void Nesting_beyond_1024_is_refused_once_and_the_connection_resynchronises()
     {
         _client.Send("{\"execute\": \"query-status\", \"id\": " + new string('[', 1100) + new string(']', 1100) + "}");

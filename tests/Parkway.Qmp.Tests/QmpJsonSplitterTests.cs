@@ -78,6 +78,29 @@ public sealed class QmpJsonSplitterTests
         Assert.Equal(["error: JSON token size limit exceeded", "{\"ok\": 1}"], frames);
     }
 
+    [Theory]
+    [InlineData("{\"execute\": \"x\", \"arguments\": {\"big\": \"0123456789abcdef0123\"}, \"id\": \"c7\"}", "\"c7\"")]
+    [InlineData("{\"id\": 42, \"execute\": \"x\", \"arguments\": {\"big\": \"0123456789abcdef0123\"}}", "42")]
+    [InlineData("{'execute': 'x', 'arguments': {'id': 1, 'big': '0123456789abcdef0123'}, 'id': {'n': [1, 'a,b']}}", "{\"n\": [1, \"a,b\"]}")]
+    [InlineData("{\"execute\": \"x\", \"arguments\": {\"id\": \"inner\", \"big\": \"0123456789abcdef0123\"}}", null)]
+    [InlineData("{\"execute\": \"x\", \"idx\": 1, \"arguments\": {\"big\": \"0123456789abcdef0123\"}}", null)]
+    public void An_oversized_request_is_refused_with_its_top_level_id_when_one_was_read(string request, string? id)
+    {
+        List<QmpInputFrame> frames = Feed(new QmpJsonSplitter(maxValueBytes: 40), request, "{}");
+
+        Assert.Equal(["error: JSON token size limit exceeded", "{}"], Describe(frames));
+        Assert.Equal(id, frames[0].Id is { } bytes ? Encoding.UTF8.GetString(bytes) : null);
+    }
+
+    [Fact]
+    public void Too_deep_nesting_is_refused_with_the_id()
+    {
+        List<QmpInputFrame> frames = Feed(new QmpJsonSplitter(maxDepth: 3), "{\"arguments\": [[[[1]]]], \"id\": \"deep\"}");
+
+        Assert.Equal(["error: JSON nesting depth limit exceeded"], Describe(frames));
+        Assert.Equal("\"deep\"", Encoding.UTF8.GetString(frames[0].Id!));
+    }
+
     [Fact]
     public void Too_deep_nesting_is_reported_once_and_the_next_value_is_found()
     {

@@ -23,8 +23,10 @@ public static class Arm64AcpiDescription
         for (int slot = 0; slot < cpus.Max; slot++)
         {
             CpuTopologyIds ids = cpus.Topology.IdsOf(slot);
-            bool atBoot = slot < cpus.Boot;
-            described.Add(new AcpiCpu((uint)slot, archIds[slot], EnabledAtBoot: atBoot, IsBootCpu: atBoot,
+            // A hot-pluggable boot CPU is Online Capable like any other (so the guest may eject it);
+            // its _STA says enabled from the start, and Linux brings it up at boot all the same.
+            bool fixedAtBoot = cpus.IsFixedBootCpu(slot);
+            described.Add(new AcpiCpu((uint)slot, archIds[slot], EnabledAtBoot: fixedAtBoot, IsBootCpu: fixedAtBoot,
                 (uint)ids.SocketId, (uint)ids.ClusterId, (uint)ids.CoreId, (uint)ids.ThreadId));
         }
 

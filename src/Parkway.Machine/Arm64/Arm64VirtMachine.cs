@@ -254,7 +254,7 @@ public sealed partial class Arm64VirtMachine : IMachine
             SmcccFilter.ForwardCpuPowerCalls(Vm);
             ForwardsPsci = true;
         }
-        else if (Config.Cpus.Max > Config.Cpus.Boot)
+        else if (Config.Cpus.Max > Config.Cpus.Boot || Config.Cpus.HotpluggableBoot)
         {
             // Without the filter KVM's in-kernel PSCI would start a parked vCPU that no thread runs.
             throw new ConfigurationException(

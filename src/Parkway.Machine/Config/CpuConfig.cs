@@ -2,10 +2,18 @@ namespace Parkway.Machine.Config;
 
 /// <summary>
 /// How many CPUs the guest boots with (<see cref="Boot"/>, slots 0..Boot-1) and how many it may
-/// ever have (<see cref="Max"/> = every possible slot, all created in KVM at start).
+/// ever have (<see cref="Max"/> = every possible slot, all created in KVM at start). With
+/// <see cref="HotpluggableBoot"/>, the boot CPUs other than CPU 0 are plugged at start but
+/// described as hot-pluggable (MADT Online Capable, _STA enabled), so the guest can eject them.
 /// </summary>
-public sealed record CpuConfig(int Boot, int Max, CpuTopology Topology)
+public sealed record CpuConfig(int Boot, int Max, CpuTopology Topology, bool HotpluggableBoot = false)
 {
+    /// <summary>
+    /// True for a CPU that is present at boot and can never be unplugged: CPU 0 always, and every
+    /// boot CPU unless <see cref="HotpluggableBoot"/>.
+    /// </summary>
+    public bool IsFixedBootCpu(int index) => index == 0 || (!HotpluggableBoot && index < Boot);
+
     /// <summary>
     /// A sanity bound applied while parsing, far above any KVM's limit; the real limit is the
     /// host's KVM_CAP_MAX_VCPUS, checked when the VM is built.
@@ -13,13 +21,14 @@ public sealed record CpuConfig(int Boot, int Max, CpuTopology Topology)
     public const int AbsoluteMaxCpus = 4096;
 
     /// <summary>
-    /// Parses <c>boot=N,max=M[,sockets=S,clusters=C,cores=K,threads=T]</c>. max defaults to boot.
+    /// Parses <c>boot=N,max=M[,sockets=S,clusters=C,cores=K,threads=T][,hotpluggable-boot=on|off]</c>. max defaults to boot.
     /// Unspecified topology levels default to 1, except cores, which takes whatever makes the
     /// product equal max.
     /// </summary>
     public static CpuConfig Parse(string text)
     {
         var values = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool? hotpluggableBoot = null;
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
             string[] pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
@@ -29,9 +38,15 @@ public sealed record CpuConfig(int Boot, int Max, CpuTopology Topology)
             }
 
             string key = pair[0];
+            if (key == "hotpluggable-boot")
+            {
+                hotpluggableBoot = hotpluggableBoot is null ? OnOff(pair[1]) : throw new ConfigurationException($"--cpus: {key} is given twice");
+                continue;
+            }
+
             if (key is not ("boot" or "max" or "sockets" or "clusters" or "cores" or "threads"))
             {
-                throw new ConfigurationException($"--cpus: unknown key '{key}' (known: boot, max, sockets, clusters, cores, threads)");
+                throw new ConfigurationException($"--cpus: unknown key '{key}' (known: boot, max, sockets, clusters, cores, threads, hotpluggable-boot)");
             }
 
             if (!int.TryParse(pair[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value))
@@ -84,6 +99,13 @@ public sealed record CpuConfig(int Boot, int Max, CpuTopology Topology)
                 $"--cpus: topology sockets={sockets} x clusters={clusters} x cores={cores} x threads={threads} = {(long)sockets * clusters * cores * threads} does not equal max={max}");
         }
 
-        return new CpuConfig(boot, max, topology);
+        return new CpuConfig(boot, max, topology, hotpluggableBoot ?? false);
     }
+
+    private static bool OnOff(string value) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new ConfigurationException($"--cpus: hotpluggable-boot={value}: expected on or off"),
+    };
 }

@@ -44,6 +44,15 @@ public sealed partial class CpuManager : IDisposable
     /// <summary>Raised (outside any lock) after a slot's thread stopped because the guest ejected it.</summary>
     public event Action<CpuSlot>? Unplugged;
 
+    // The time of the latest unplug request (under _lock), to keep request times unique.
+    private DateTimeOffset _lastUnplugRequest;
+
+    /// <summary>Raised (outside any lock, on the caller's vCPU thread) when the guest starts a plugged CPU with CPU_ON.</summary>
+    public event Action<CpuSlot>? GuestPoweredOn;
+
+    /// <summary>Raised (outside any lock, on the CPU's own thread) when the guest stops a CPU with CPU_OFF.</summary>
+    public event Action<CpuSlot>? GuestPoweredOff;
+
     /// <summary>Raised when the guest reports an _OST status for a slot: (slot, event, status).</summary>
     public event Action<CpuSlot, uint, uint>? OstReported;
 
@@ -87,7 +96,7 @@ public sealed partial class CpuManager : IDisposable
                 IVcpu vcpu = CreateVcpu(vm, architecture, index);
                 created++;
                 ulong archId = architecture.ReadArchId(vcpu);
-                slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: index < config.Boot, guard)
+                slots[index] = new CpuSlot(index, config.Topology.IdsOf(index), vcpu, archId, isBootCpu: config.IsFixedBootCpu(index), guard)
                 {
                     IsEnabled = index < config.Boot,
                     IsPoweredOn = index == 0,
@@ -234,9 +243,11 @@ public sealed partial class CpuManager : IDisposable
     /// Marks a plugged CPU for unplug. Only a request: the slot stays plugged until the guest ejects
     /// it. Repeating a pending request is harmless. Telling the guest is the caller's.
     /// </summary>
-    public void RequestUnplug(int index)
+    /// <returns>When the pending request was first made.</returns>
+    public DateTimeOffset RequestUnplug(int index)
     {
         CpuSlot slot = _slots[index];
+        DateTimeOffset requestedAt;
         using (_lock.EnterScope())
         {
             if (slot.IsBootCpu)
@@ -249,11 +260,47 @@ public sealed partial class CpuManager : IDisposable
                 throw new MachineRequestException($"CPU slot {index} is not plugged");
             }
 
+            // A repeated request keeps the first one's time: a deadline counts from it. Times are
+            // made strictly increasing, so a request's time also names it (CancelUnplug).
+            if (slot.UnplugRequestedAt is null)
+            {
+                DateTimeOffset now = DateTimeOffset.UtcNow;
+                _lastUnplugRequest = now > _lastUnplugRequest ? now : _lastUnplugRequest.AddTicks(1);
+                slot.UnplugRequestedAt = _lastUnplugRequest;
+            }
+
             slot.IsRemovePending = true;
             slot.IsRemoving = true;
+            requestedAt = slot.UnplugRequestedAt.Value;
         }
 
         Log.UnplugRequested(_logger, index);
+        return requestedAt;
+    }
+
+    /// <summary>
+    /// Withdraws a pending unplug request (the guest refused the eject, or did nothing in time): the
+    /// slot stays plugged and a new request may follow. With <paramref name="requestedAt"/>, only the
+    /// request made at that time is withdrawn (a deadline never cancels a later request).
+    /// </summary>
+    /// <returns>True when a pending request was withdrawn.</returns>
+    public bool CancelUnplug(int index, DateTimeOffset? requestedAt = null)
+    {
+        CpuSlot slot = _slots[index];
+        using (_lock.EnterScope())
+        {
+            if (!slot.IsRemovePending || (requestedAt is { } time && slot.UnplugRequestedAt != time))
+            {
+                return false;
+            }
+
+            slot.IsRemovePending = false;
+            slot.IsRemoving = false;
+            slot.UnplugRequestedAt = null;
+        }
+
+        Log.UnplugWithdrawn(_logger, index);
+        return true;
     }
 
     /// <summary>
@@ -280,6 +327,7 @@ public sealed partial class CpuManager : IDisposable
             slot.IsEnabled = false;
             slot.IsRemovePending = false;
             slot.IsRemoving = false;
+            slot.UnplugRequestedAt = null;
             slot.IsInserting = false;
             thread = slot.Thread;
         }
@@ -357,6 +405,7 @@ public sealed partial class CpuManager : IDisposable
 
         thread.Post(vcpu => _architecture.PowerOn(vcpu, entry, context));
         Log.PoweredOn(_logger, target.Index, entry);
+        GuestPoweredOn?.Invoke(target);
         return CpuPowerOnResult.Started;
     }
 
@@ -370,6 +419,7 @@ public sealed partial class CpuManager : IDisposable
         }
 
         Log.PoweredOff(_logger, slot.Index);
+        GuestPoweredOff?.Invoke(slot);
     }
 
     /// <summary>
@@ -499,6 +549,9 @@ public sealed partial class CpuManager : IDisposable
 
         [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot}: unplug requested from the guest")]
         public static partial void UnplugRequested(ILogger logger, int slot);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot}: unplug request withdrawn (the guest refused it or did not eject in time)")]
+        public static partial void UnplugWithdrawn(ILogger logger, int slot);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "CPU {Slot} ejected by the guest")]
         public static partial void Ejected(ILogger logger, int slot);

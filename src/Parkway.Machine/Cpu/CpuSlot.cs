@@ -17,6 +17,7 @@ public sealed class CpuSlot
     private readonly RankedLock _guard;
     private bool _isEnabled, _isInserting, _isRemovePending, _isRemoving, _isPoweredOn;
     private string? _deviceId;
+    private DateTimeOffset? _unplugRequestedAt;
     private (uint Event, uint Status)? _lastOst;
     private VcpuThread? _thread;
 
@@ -54,6 +55,9 @@ public sealed class CpuSlot
     /// <summary>An unplug was requested and the guest has not ejected yet (ACPI remove event pending or unacknowledged).</summary>
     public bool IsRemovePending { get => Read(ref _isRemovePending); internal set => Write(ref _isRemovePending, value); }
 
+    /// <summary>When the pending unplug was first requested (wall clock); null when none is pending.</summary>
+    public DateTimeOffset? UnplugRequestedAt { get => Read(ref _unplugRequestedAt); internal set => Write(ref _unplugRequestedAt, value); }
+
     /// <summary>The guest's remove event is still to be delivered (cleared when the guest acknowledges it).</summary>
     public bool IsRemoving { get => Read(ref _isRemoving); internal set => Write(ref _isRemoving, value); }
 
@@ -80,7 +84,7 @@ public sealed class CpuSlot
             using (_guard.EnterScope())
             {
                 return new CpuSlotState(_isEnabled, _isInserting, _isRemovePending, _isRemoving, _isPoweredOn, _deviceId, _lastOst,
-                    _thread is not null, _thread?.NativeThreadId ?? 0);
+                    _thread is not null, _thread?.NativeThreadId ?? 0, _unplugRequestedAt);
             }
         }
     }
@@ -118,4 +122,5 @@ public sealed record CpuSlotState(
     string? DeviceId,
     (uint Event, uint Status)? LastOst,
     bool HasThread,
-    int ThreadId);
+    int ThreadId,
+    DateTimeOffset? UnplugRequestedAt = null);

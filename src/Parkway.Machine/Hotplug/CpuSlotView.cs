@@ -24,7 +24,17 @@ public sealed record CpuSlotView(
     string? QomPath,
     int HostThreadId,
     CpuOperState OperState,
-    bool UnplugPending);
+    bool UnplugPending,
+    DateTimeOffset? UnplugRequestedAt = null);
+
+/// <summary>Why a pending unplug ended without an eject.</summary>
+public enum UnplugFailure
+{
+    /// <summary>The guest reported through _OST that it failed or refused to eject the CPU.</summary>
+    GuestRefused,
+    /// <summary>The guest did not eject the CPU within the unplug timeout.</summary>
+    TimedOut,
+}
 
 /// <summary>Topology properties of a CPU device request; null = not given.</summary>
 public sealed record CpuTopologyRequest(int? SocketId, int? ClusterId, int? CoreId, int? ThreadId);

@@ -42,6 +42,28 @@ internal sealed class QmpArguments
         };
     }
 
+    public long RequireInteger(string name)
+    {
+        JsonElement? value = Take(name);
+        return value switch
+        {
+            null => throw QmpErrorException.GenericError($"Parameter '{name}' is missing"),
+            { ValueKind: JsonValueKind.Number } number when number.TryGetInt64(out long integer) => integer,
+            _ => throw InvalidType(name, "integer"),
+        };
+    }
+
+    public double? OptionalNumber(string name)
+    {
+        JsonElement? value = Take(name);
+        return value switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.Number } number => number.GetDouble(),
+            _ => throw InvalidType(name, "number"),
+        };
+    }
+
     public JsonElement? OptionalArray(string name)
     {
         JsonElement? value = Take(name);

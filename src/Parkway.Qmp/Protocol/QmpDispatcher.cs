@@ -39,10 +39,21 @@ internal sealed class QmpDispatcher
         _commandList = BuildCommandList(_commands.Keys);
     }
 
+    /// <summary>Requests answered and errors among them.</summary>
+    public QmpRequestCounters Counters { get; } = new();
+
     /// <summary>Every command accepted in command mode, in registration order.</summary>
     public IEnumerable<string> CommandNames => _commands.Keys;
 
     public QmpReply Dispatch(byte[] json, QmpSession session)
+    {
+        QmpReply reply = DispatchCore(json, session);
+        // Every success is written as {"return": ...}; anything else is an error reply.
+        Counters.Count(error: !reply.Message.AsSpan().StartsWith("{\"return\""u8));
+        return reply;
+    }
+
+    private QmpReply DispatchCore(byte[] json, QmpSession session)
     {
         // The reader validates UTF-8 only lazily (when a string is read); check it up front so a bad
         // byte in, say, the id cannot surface later while the reply is being written.
@@ -138,6 +149,7 @@ internal sealed class QmpDispatcher
         _commands["device_add"] = DeviceAdd;
         _commands["device_del"] = DeviceDel;
         _commands["device_set"] = DeviceSet;
+        _commands["set-vcpus"] = SetVcpus;
         _commands["stop"] = arguments => NoArguments(arguments, () => { _machine.Stop(); return EmptyObject; });
         _commands["cont"] = arguments => NoArguments(arguments, () => { _machine.Cont(); return EmptyObject; });
         _commands["system_powerdown"] = arguments => NoArguments(arguments, () => { _machine.SystemPowerdown(); return EmptyObject; });
@@ -187,6 +199,20 @@ internal sealed class QmpDispatcher
         lock (_machineLock)
         {
             _machine.DeviceSet(device, adminState);
+        }
+
+        return new QmpCommandResult(EmptyObject);
+    }
+
+    private QmpCommandResult SetVcpus(QmpArguments arguments)
+    {
+        long count = arguments.RequireInteger("count");
+        double? unplugTimeout = arguments.OptionalNumber("unplug-timeout");
+        arguments.RejectUnexpected();
+        lock (_machineLock)
+        {
+            // A count beyond int is out of range for any machine: the machine reports the range.
+            _machine.SetVcpus((int)Math.Clamp(count, int.MinValue, int.MaxValue), unplugTimeout);
         }
 
         return new QmpCommandResult(EmptyObject);

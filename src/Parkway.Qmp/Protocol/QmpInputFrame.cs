@@ -2,14 +2,34 @@ namespace Parkway.Qmp.Protocol;
 
 /// <summary>
 /// One unit cut from a client's byte stream: either the bytes of one complete top-level JSON value,
-/// or an input error to report (no id: it happened before a request could be read).
+/// or an input error to report.
 /// </summary>
 /// <param name="Json">The value's bytes (UTF-8, single-quoted strings already rewritten), or null for an error.</param>
 /// <param name="Error">QEMU's text for the error, or null.</param>
 /// <param name="Fatal">The stream cannot be resynchronised: reply, then close the connection.</param>
-internal readonly record struct QmpInputFrame(byte[]? Json, string? Error, bool Fatal = false)
+/// <param name="Id">For an error: the raw JSON of the refused request's "id" when it was read, else null.</param>
+internal readonly record struct QmpInputFrame(byte[]? Json, string? Error, bool Fatal = false, byte[]? Id = null)
 {
     public static QmpInputFrame Value(byte[] json) => new(json, null);
 
-    public static QmpInputFrame Failure(string error, bool fatal = false) => new(null, error, fatal);
+    public static QmpInputFrame Failure(string error, bool fatal = false, byte[]? id = null) => new(null, error, fatal, id);
+
+    /// <summary>The error's id as a JSON value to echo, or null when none was read or it is not valid JSON.</summary>
+    public System.Text.Json.JsonElement? ReadId()
+    {
+        if (Id is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(Id);
+            return document.RootElement.Clone();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 }

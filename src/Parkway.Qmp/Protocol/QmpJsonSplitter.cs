@@ -13,7 +13,13 @@ namespace Parkway.Qmp.Protocol;
 /// to its end without being stored, so the next value is found again (QEMU: "error recovery eats tokens
 /// until parentheses balance"). Like QEMU the splitter accepts single-quoted strings; it rewrites them
 /// to double-quoted JSON. A 0xFF byte (never valid UTF-8) resets the splitter, the resynchronisation
-/// byte QEMU's lexer also honours.
+/// byte QEMU's lexer also honours. A value refused for a limit is reported when its end is found, with
+/// its top-level "id" when one was read (<see cref="QmpRequestIdCapture"/>).
+///
+/// Limits beside QEMU's (json-streamer.c): nesting 1024 like MAX_NESTING; a value's size 1 MiB where
+/// QEMU's MAX_TOKEN_SIZE allows 64 MiB (every QMP request Parkway knows fits in a few KiB, and a
+/// connection should not hold 64 MiB); up to 64 MiB of an oversized value is skipped looking for its
+/// end before the connection is given up.
 /// </remarks>
 internal sealed class QmpJsonSplitter
 {
@@ -33,6 +39,8 @@ internal sealed class QmpJsonSplitter
     private const int RetainedBufferBytes = 64 * 1024;
 
     private ArrayBufferWriter<byte> _value = new(256);
+    private readonly QmpRequestIdCapture _id = new();
+    private string? _pendingError;
 
     private int _braces;
     private int _brackets;
@@ -101,7 +109,7 @@ internal sealed class QmpJsonSplitter
         }
         else if (Depth > 0 || _inString)
         {
-            Reset();
+            Reset(frames);
             frames.Add(QmpInputFrame.Failure("JSON parse error, premature end of input"));
         }
     }
@@ -172,7 +180,7 @@ internal sealed class QmpJsonSplitter
 
                 if (Depth > _maxDepth && !_discarding)
                 {
-                    StartDiscarding("JSON nesting depth limit exceeded", frames);
+                    StartDiscarding("JSON nesting depth limit exceeded");
                 }
 
                 Append(b, frames);
@@ -191,7 +199,7 @@ internal sealed class QmpJsonSplitter
                 {
                     // A closer with nothing open to close: report it and start afresh.
                     bool wasDiscarding = _discarding;
-                    Reset();
+                    Reset(frames);
                     if (!wasDiscarding)
                     {
                         frames.Add(QmpInputFrame.Failure($"JSON parse error, stray '{(char)b}'"));
@@ -225,12 +233,14 @@ internal sealed class QmpJsonSplitter
 
     private void Append(byte b, List<QmpInputFrame> frames)
     {
+        _id.Observe(b, Depth, _inString);
         if (_discarding)
         {
             if (++_discarded > _maxDiscardBytes)
             {
                 // The value never ends within any sane bound: resynchronising is hopeless.
                 _broken = true;
+                FlushPendingError(frames);
                 frames.Add(QmpInputFrame.Failure("JSON token size limit exceeded", fatal: true));
             }
 
@@ -239,7 +249,7 @@ internal sealed class QmpJsonSplitter
 
         if (_value.WrittenCount >= _maxValueBytes)
         {
-            StartDiscarding("JSON token size limit exceeded", frames);
+            StartDiscarding("JSON token size limit exceeded");
             return;
         }
 
@@ -247,19 +257,29 @@ internal sealed class QmpJsonSplitter
         _value.Advance(1);
     }
 
-    private void StartDiscarding(string error, List<QmpInputFrame> frames)
+    /// <summary>Skips the rest of the value; the error is reported at its end, when the id may be known.</summary>
+    private void StartDiscarding(string error)
     {
         _discarding = true;
         _discarded = 0;
         _value.Clear();
-        frames.Add(QmpInputFrame.Failure(error));
+        _pendingError = error;
+    }
+
+    private void FlushPendingError(List<QmpInputFrame> frames)
+    {
+        if (_pendingError is { } error)
+        {
+            _pendingError = null;
+            frames.Add(QmpInputFrame.Failure(error, id: _id.Id));
+        }
     }
 
     private void Emit(List<QmpInputFrame> frames)
     {
         bool discarded = _discarding;
         byte[] json = _value.WrittenSpan.ToArray();
-        Reset();
+        Reset(frames);
         if (!discarded)
         {
             frames.Add(QmpInputFrame.Value(json));
@@ -269,15 +289,18 @@ internal sealed class QmpJsonSplitter
     private void Resynchronise(List<QmpInputFrame> frames)
     {
         bool partial = _value.WrittenCount > 0 && !_discarding;
-        Reset();
+        Reset(frames);
         if (partial)
         {
             frames.Add(QmpInputFrame.Failure("JSON parse error, stray '\\xFF'"));
         }
     }
 
-    private void Reset()
+    /// <summary>Starts afresh for the next value, first reporting a refusal still pending for this one.</summary>
+    private void Reset(List<QmpInputFrame> frames)
     {
+        FlushPendingError(frames);
+        _id.Reset();
         if (_value.Capacity > RetainedBufferBytes)
         {
             _value = new ArrayBufferWriter<byte>(256);

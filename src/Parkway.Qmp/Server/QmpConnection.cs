@@ -189,6 +189,12 @@ internal sealed class QmpConnection : IDisposable
         }
     }
 
+    private QmpReply InputError(QmpInputFrame frame)
+    {
+        _dispatcher.Counters.Count(error: true);
+        return new QmpReply(QmpMessages.Error(QmpErrorClass.GenericError, frame.Error!, frame.ReadId()));
+    }
+
     /// <summary>Replies to every frame in order; false when the stream cannot continue.</summary>
     private async Task<bool> HandleAsync(List<QmpInputFrame> frames)
     {
@@ -198,7 +204,7 @@ internal sealed class QmpConnection : IDisposable
             {
                 QmpReply reply = frame.Json is { } json
                     ? _dispatcher.Dispatch(json, Session)
-                    : new QmpReply(QmpMessages.Error(QmpErrorClass.GenericError, frame.Error!, null));
+                    : InputError(frame);
 
                 TaskCompletionSource<bool>? written = reply.AfterWritten is null ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
                 await _budget.TakeAsync(reply.Message.Length, _closing.Token).ConfigureAwait(false);

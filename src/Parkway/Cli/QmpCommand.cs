@@ -43,7 +43,7 @@ internal static class QmpCommand
         return command;
     }
 
-    private static async Task<int> Run(string socketPath, string? rawRequest, double eventSeconds, string[] words)
+    internal static async Task<int> Run(string socketPath, string? rawRequest, double eventSeconds, string[] words)
     {
         if (!TryPlan(rawRequest, eventSeconds, words, out JsonObject? arguments, out string? usageError))
         {

@@ -21,11 +21,17 @@ internal static class RunCommand
         var serial = new Option<string>("--serial") { Description = "guest console: stdio, off or file=PATH", DefaultValueFactory = _ => "stdio" };
         var acpi = new Option<string>("--acpi") { Description = "describe the machine with ACPI (on) or a device tree only (off)", DefaultValueFactory = _ => "on" };
         var qmp = new Option<string?>("--qmp") { Description = "QMP control socket: unix:PATH" };
+        var unplugTimeout = new Option<string?>("--unplug-timeout")
+        {
+            Description = "seconds the guest has to eject a CPU after device_del; then DEVICE_UNPLUG_GUEST_ERROR and the request is dropped",
+        };
+        var metrics = new Option<string?>("--metrics") { Description = "append metrics as JSON lines to this file, periodically and at exit (docs/metrics.md)" };
+        var metricsInterval = new Option<string?>("--metrics-interval") { Description = "seconds between metrics lines (default 60)" };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, unplugTimeout, metrics, metricsInterval, logLevel,
         };
         command.SetAction(result =>
         {
@@ -39,7 +45,21 @@ internal static class RunCommand
                 Serial: SerialConfig.Parse(result.GetValue(serial)!),
                 Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"),
                 QmpSocketPath: ParseQmp(result.GetValue(qmp)));
-            return Run(config, level);
+            if (config.Cpus.HotpluggableBoot && !config.Acpi)
+            {
+                throw new ConfigurationException("--cpus: hotpluggable-boot=on needs --acpi on (a device tree cannot describe a CPU the guest may eject)");
+            }
+
+            var options = new RunOptions(
+                ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"),
+                result.GetValue(metrics),
+                ParseSeconds(result.GetValue(metricsInterval), "--metrics-interval") ?? TimeSpan.FromSeconds(60));
+            if (result.GetValue(metricsInterval) is not null && options.MetricsPath is null)
+            {
+                throw new ConfigurationException("--metrics-interval: needs --metrics PATH");
+            }
+
+            return Run(config, level, options);
         });
         return command;
     }
@@ -51,14 +71,37 @@ internal static class RunCommand
         _ => throw new ConfigurationException($"--qmp: expected unix:PATH, got '{text}'"),
     };
 
-    private static int Run(VmConfig config, LogLevel level)
+    /// <summary>A positive number of seconds (fractions allowed), or null when the option is absent.</summary>
+    internal static TimeSpan? ParseSeconds(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            || seconds <= 0 || seconds > TimeSpan.FromDays(1).TotalSeconds)
+        {
+            throw new ConfigurationException($"{option}: expected a number of seconds between 0 and 86400, got '{text}'");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The run options that are not part of the machine's configuration.</summary>
+    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval);
+
+    private static int Run(VmConfig config, LogLevel level, RunOptions options)
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
         StartupTrace.Mark("logging set up");
+        using MetricsWriter? metrics = options.MetricsPath is { } path ? MetricsWriter.Open(path) : null;
         using IMachine machine = MachineFactory.Build(config, logger);
+        machine.Hotplug.UnplugTimeout = options.UnplugTimeout;
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
+        metrics?.Start(machine, () => server?.Counters, options.MetricsInterval);
         StartupTrace.Mark("control plane ready");
 
         // SIGINT/SIGTERM stop the machine cleanly (vCPU threads joined, console flushed).
@@ -74,6 +117,7 @@ internal static class RunCommand
         });
 
         MachineExit exit = machine.Run();
+        metrics?.Write();
         control.ReportShutdown(exit);
         return exit.ExitCode;
     }

@@ -27,6 +27,9 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         _machine = machine;
         _machine.Cpus.Unplugged += OnUnplugged;
         _machine.Cpus.OstReported += OnOst;
+        _machine.Hotplug.UnplugFailed += OnUnplugFailed;
+        _machine.Hotplug.Records.Completed += OnHotplugCompleted;
+        _machine.Hotplug.Records.ResizeCompleted += OnResized;
     }
 
     public event Action<QmpEvent>? EventRaised;
@@ -54,7 +57,8 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
             Props(s.TopologyIds),
             s.IsPlugged ? "enabled" : "disabled",
             s.OperState switch { CpuOperState.On => "on", CpuOperState.Standby => "standby", _ => "off" },
-            s.UnplugPending))];
+            s.UnplugPending,
+            s.UnplugRequestedAt is { } at ? QmpTimestamp.From(at) : null))];
 
     public void DeviceAdd(QmpDeviceArguments arguments)
     {
@@ -71,6 +75,20 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         bool enable = adminState == "enable";
         string driver = arguments.Driver ?? _machine.CpuModel.TypeName;
         Translate(() => Hotplug.SetAdminState(arguments.Driver, arguments.Id, TopologyOf(driver, arguments.Properties), enable));
+    }
+
+    public void SetVcpus(int count, double? unplugTimeoutSeconds)
+    {
+        TimeSpan? timeout = null;
+        if (unplugTimeoutSeconds is { } seconds)
+        {
+            // QEMU's text for a parameter value out of its range.
+            timeout = seconds is > 0 and <= 86400
+                ? TimeSpan.FromSeconds(seconds)
+                : throw QmpErrorException.GenericError("Parameter 'unplug-timeout' expects a number of seconds between 0 and 86400");
+        }
+
+        Translate(() => Hotplug.Resize(count, timeout));
     }
 
     public void Stop()
@@ -124,6 +142,9 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
     {
         _machine.Cpus.Unplugged -= OnUnplugged;
         _machine.Cpus.OstReported -= OnOst;
+        _machine.Hotplug.UnplugFailed -= OnUnplugFailed;
+        _machine.Hotplug.Records.Completed -= OnHotplugCompleted;
+        _machine.Hotplug.Records.ResizeCompleted -= OnResized;
     }
 
     private static QmpCpuInstanceProperties Props(CpuTopologyIds ids) => new()
@@ -159,12 +180,33 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int number))
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number))
         {
-            throw QmpErrorException.GenericError($"Invalid parameter type for '{name}', expected: integer");
+            return number;
         }
 
-        return number;
+        // QEMU 7.2's device_add turns its arguments into option strings before setting properties,
+        // so "core-id": "1" works there. Its string parser also takes hex and octal; we take only
+        // what is unambiguous: an optional minus sign and decimal digits.
+        if (value.ValueKind == JsonValueKind.String && ParseDecimal(value.GetString()!) is { } parsed)
+        {
+            return parsed;
+        }
+
+        throw QmpErrorException.GenericError($"Invalid parameter type for '{name}', expected: integer");
+    }
+
+    /// <summary>A plain decimal integer (optional '-', ASCII digits only, fits in 32 bits), else null.</summary>
+    internal static int? ParseDecimal(string text)
+    {
+        int digits = text.StartsWith('-') ? 1 : 0;
+        if (text.Length == digits || text.AsSpan(digits).ContainsAnyExceptInRange('0', '9'))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            ? value : null;
     }
 
     private static void Translate(Action action)
@@ -183,7 +225,7 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
 
     private void OnUnplugged(CpuSlot slot)
     {
-        string path = CpuHotplugController.DevicePath(slot);
+        string path = Hotplug.DevicePath(slot);
         var data = new JsonObject();
         if (slot.DeviceId is not null)
         {
@@ -193,6 +235,77 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         data["path"] = path;
         Raise("DEVICE_DELETED", data);
     }
+
+    /// <summary>
+    /// QEMU's DEVICE_UNPLUG_GUEST_ERROR (device, path), plus Parkway's <c>reason</c>: <c>guest</c> when
+    /// the guest reported the failure through _OST, <c>timeout</c> when --unplug-timeout passed.
+    /// </summary>
+    private void OnUnplugFailed(CpuSlot slot, UnplugFailure failure)
+    {
+        var data = new JsonObject();
+        if (slot.DeviceId is not null)
+        {
+            data["device"] = slot.DeviceId;
+        }
+
+        data["path"] = Hotplug.DevicePath(slot);
+        data["reason"] = failure == UnplugFailure.TimedOut ? "timeout" : "guest";
+        Raise("DEVICE_UNPLUG_GUEST_ERROR", data);
+    }
+
+    /// <summary>VCPU_PLUGGED / VCPU_UNPLUGGED (Parkway extensions): one CPU's plug or unplug ended, with its timings.</summary>
+    private void OnHotplugCompleted(HotplugTimeline timeline)
+    {
+        CpuSlot slot = _machine.Cpus.Slots[timeline.Slot];
+        var data = new JsonObject { ["cpu-index"] = timeline.Slot };
+        if (slot.DeviceId is not null)
+        {
+            data["device"] = slot.DeviceId;
+        }
+
+        data["qom-path"] = Hotplug.DevicePath(slot);
+        data["result"] = timeline.Outcome switch
+        {
+            HotplugOutcome.Completed => "ok",
+            HotplugOutcome.GuestRefused => "guest-error",
+            _ => "timeout",
+        };
+        var timings = new JsonObject { ["requested-at"] = EpochMicroseconds(timeline.RequestedAt) };
+        AddMs(timings, "thread-started-ms", timeline.ThreadStartedMs);
+        AddMs(timings, "guest-cpu-on-ms", timeline.GuestCpuOnMs);
+        AddMs(timings, "guest-cpu-off-ms", timeline.GuestCpuOffMs);
+        AddMs(timings, "guest-ost-ms", timeline.GuestOstMs);
+        AddMs(timings, "thread-stopped-ms", timeline.ThreadStoppedMs);
+        AddMs(timings, "completed-ms", timeline.CompletedMs);
+        data["timings"] = timings;
+        Raise(timeline.Kind == HotplugKind.Plug ? "VCPU_PLUGGED" : "VCPU_UNPLUGGED", data);
+    }
+
+    /// <summary>VCPUS_RESIZED (Parkway extension): every CPU of a set-vcpus batch has ended (or a newer one replaced it).</summary>
+    private void OnResized(ResizeSummary summary)
+    {
+        Raise("VCPUS_RESIZED", new JsonObject
+        {
+            ["count"] = summary.Count,
+            ["plugged"] = Indices(summary.Plugged),
+            ["unplugged"] = Indices(summary.Unplugged),
+            ["failed"] = Indices(summary.Failed),
+            ["unfinished"] = Indices(summary.Unfinished),
+            ["duration-ms"] = Math.Round(summary.DurationMs, 3),
+        });
+    }
+
+    private static JsonArray Indices(IReadOnlyList<int> indices) => [.. indices.Select(static i => (JsonNode)i)];
+
+    private static void AddMs(JsonObject timings, string name, double? milliseconds)
+    {
+        if (milliseconds is { } value)
+        {
+            timings[name] = Math.Round(value, 3);
+        }
+    }
+
+    private static long EpochMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     private void OnOst(CpuSlot slot, uint ostEvent, uint ostStatus)
     {

@@ -77,6 +77,31 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
         AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--memory", memory), expected);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("soon")]
+    [InlineData("100000")]
+    public void Bad_unplug_timeouts_are_usage_errors(string seconds)
+    {
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--cpus", "boot=1,max=2", "--unplug-timeout", seconds),
+            "--unplug-timeout: expected a number of seconds between 0 and 86400");
+    }
+
+    [Fact]
+    public void A_metrics_file_that_cannot_be_opened_is_a_usage_error()
+    {
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--cpus", "boot=1", "--metrics", "/nonexistent-dir/m.jsonl"),
+            "--metrics: cannot open '/nonexistent-dir/m.jsonl' for appending");
+    }
+
+    [Fact]
+    public void A_metrics_interval_without_a_metrics_file_is_a_usage_error()
+    {
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--cpus", "boot=1", "--metrics-interval", "5"),
+            "--metrics-interval: needs --metrics PATH");
+    }
+
     [Fact]
     public void Memory_too_small_for_the_kernel_is_a_usage_error()
     {
