@@ -30,6 +30,9 @@ internal sealed record FuzzInput(byte[] Bytes, int[] Cuts, bool CloseAfter, Expe
 /// <summary>
 /// The one non-event reply a single well-formed value must get: with <paramref name="Id"/> echoed when
 /// <paramref name="EchoesId"/> (QEMU echoes it even with errors about the rest of the request), without
-/// any id otherwise (the value was not an object, or broke a limit or the parser before it could be read).
+/// any id otherwise (the value was not an object, or broke the parser before it could be read). A value
+/// refused for a size or nesting limit is <paramref name="LimitRefusal"/>: an error that carries the
+/// request's top-level id when the splitter saw one (<paramref name="Id"/>, if the value has one) and
+/// no id otherwise.
 /// </summary>
-internal sealed record ExpectedReply(bool EchoesId, JsonNode? Id, string Reason);
+internal sealed record ExpectedReply(bool EchoesId, JsonNode? Id, string Reason, bool LimitRefusal = false);

@@ -298,6 +298,22 @@ internal sealed class QmpFuzzer : IAsyncDisposable
         }
 
         ReplyShape reply = replies[0];
+        if (expected.LimitRefusal)
+        {
+            if (reply.Kind != ReplyKind.Error)
+            {
+                throw new FuzzPropertyException($"{expected.Reason} was not refused: {reply.Key}");
+            }
+
+            // The splitter echoes the top-level id it saw; it can only be the request's own.
+            if (reply.Id is { } limitId && !JsonNode.DeepEquals(JsonNode.Parse(limitId.GetRawText(), documentOptions: IdOptions), expected.Id))
+            {
+                throw new FuzzPropertyException($"{expected.Reason}: id echoed as {Cut(limitId.GetRawText())}, the request's is {Cut(expected.Id?.ToJsonString() ?? "absent")}");
+            }
+
+            return;
+        }
+
         if (!expected.EchoesId)
         {
             if (reply.Id is not null)

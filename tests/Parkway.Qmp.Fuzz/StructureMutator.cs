@@ -33,12 +33,12 @@ internal sealed class StructureMutator(Random random)
         // Splitter limits: nesting beyond 1024 or a value of 1 MiB or more is refused before parsing.
         if (_writer.MaxDepth > 1024)
         {
-            return new ExpectedReply(false, null, "nesting limit");
+            return new ExpectedReply(false, TopLevelId(root), "nesting limit", LimitRefusal: true);
         }
 
         if (length >= (1 << 20) - 64)
         {
-            return new ExpectedReply(false, null, "size limit");
+            return new ExpectedReply(false, TopLevelId(root), "size limit", LimitRefusal: true);
         }
 
         if (_writer.WroteLoneSurrogate)
@@ -55,6 +55,9 @@ internal sealed class StructureMutator(Random random)
             ? new ExpectedReply(true, id, "object with id")
             : new ExpectedReply(false, null, "object without id");
     }
+
+    private static JsonNode? TopLevelId(JsonNode? root) =>
+        root is JsonObject members && members.TryGetPropertyValue("id", out JsonNode? id) ? id : null;
 
     private JsonNode? MutateOnce(JsonNode? root)
     {

@@ -14,7 +14,11 @@ internal readonly record struct QmpInputFrame(byte[]? Json, string? Error, bool 
 
     public static QmpInputFrame Failure(string error, bool fatal = false, byte[]? id = null) => new(null, error, fatal, id);
 
-    /// <summary>The error's id as a JSON value to echo, or null when none was read or it is not valid JSON.</summary>
+    /// <summary>
+    /// The error's id as a JSON value to echo, or null when none was read, it is not valid JSON, or
+    /// it holds a string with no Unicode value (an unpaired surrogate escape, which QEMU's parser
+    /// refuses and which would fail when the reply is written).
+    /// </summary>
     public System.Text.Json.JsonElement? ReadId()
     {
         if (Id is null)
@@ -25,7 +29,8 @@ internal readonly record struct QmpInputFrame(byte[]? Json, string? Error, bool 
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(Id);
-            return document.RootElement.Clone();
+            // Checked only once the text has parsed: FindUnpaired expects well-formed escapes.
+            return JsonSurrogateEscapes.FindUnpaired(Id) is null ? document.RootElement.Clone() : null;
         }
         catch (System.Text.Json.JsonException)
         {
