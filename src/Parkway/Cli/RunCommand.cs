@@ -5,6 +5,8 @@ using Parkway.Control;
 using Parkway.Machine;
 using Parkway.Machine.Config;
 using Parkway.Qmp;
+using Parkway.Virtio.Devices.Block;
+using Parkway.Virtio.Devices.Net;
 
 namespace Parkway.Cli;
 
@@ -21,11 +23,15 @@ internal static class RunCommand
         var serial = new Option<string>("--serial") { Description = "guest console: stdio, off or file=PATH", DefaultValueFactory = _ => "stdio" };
         var acpi = new Option<string>("--acpi") { Description = "describe the machine with ACPI (on) or a device tree only (off)", DefaultValueFactory = _ => "on" };
         var qmp = new Option<string?>("--qmp") { Description = "QMP control socket: unix:PATH" };
+        var disk = new Option<string[]>("--disk") { Description = "virtio-blk disk: path=FILE[,readonly=on][,id=ID][,serial=S] (repeatable)", Arity = ArgumentArity.ZeroOrMore };
+        var net = new Option<string[]>("--net") { Description = "virtio-net NIC on an existing tap: tap=NAME[,mac=MAC][,id=ID] (repeatable)", Arity = ArgumentArity.ZeroOrMore };
+        var console = new Option<string>("--console") { Description = "guest console device: pl011 (ttyAMA0) or virtio (hvc0, beside the PL011); output goes where --serial says", DefaultValueFactory = _ => "pl011" };
+        var rng = new Option<string>("--rng") { Description = "virtio-rng entropy device fed by the host's getrandom: on or off", DefaultValueFactory = _ => "off" };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, logLevel,
         };
         command.SetAction(result =>
         {
@@ -38,7 +44,12 @@ internal static class RunCommand
                 MemoryBytes: SizeParser.Parse(result.GetValue(memory)!, "--memory"),
                 Serial: SerialConfig.Parse(result.GetValue(serial)!),
                 Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"),
-                QmpSocketPath: ParseQmp(result.GetValue(qmp)));
+                QmpSocketPath: ParseQmp(result.GetValue(qmp)),
+                Devices: new DeviceConfig(
+                    [.. (result.GetValue(disk) ?? []).Select(BlockOptionsParser.Parse)],
+                    [.. (result.GetValue(net) ?? []).Select(NetOptionsParser.Parse)],
+                    DeviceConfig.ParseConsole(result.GetValue(console)!),
+                    CommonOptions.ParseOnOff(result.GetValue(rng)!, "--rng")));
             return Run(config, level);
         });
         return command;
