@@ -25,7 +25,8 @@ BUSYBOX="$PARKWAY_CACHE/busybox/busybox"
 # the virtio drivers Debian builds as modules (virtio core, ring and console are built in), in an
 # order where each module follows what it needs (each module's .modinfo "depends=", recorded beside
 # them as modules/depends.txt, says: virtio_net needs net_failover needs failover; the vsock transport
-# needs its common part needs vsock). guest/init loads them in this order.
+# needs its common part needs vsock). guest/init loads them in this order. tun is for the test
+# host, not the guest: the virtio-net host tests insmod it there to create a tap.
 GUEST_MODULES=(
   drivers/input/evdev.ko
   drivers/virtio/virtio_mmio.ko
@@ -37,6 +38,7 @@ GUEST_MODULES=(
   net/vmw_vsock/vsock.ko
   net/vmw_vsock/vmw_vsock_virtio_transport_common.ko
   net/vmw_vsock/vmw_vsock_virtio_transport.ko
+  drivers/net/tun.ko
 )
 
 kernel_complete() {

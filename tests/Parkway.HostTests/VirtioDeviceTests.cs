@@ -20,6 +20,8 @@ public sealed class VirtioScenarioFixture : IDisposable
             File.WriteAllBytes(Path.Combine(_directory, name), MakeImage(name));
         }
 
+        File.WriteAllBytes(Path.Combine(_directory, "malformed-queue.img"), BareMetal.MalformedVirtqueueGuest.Build());
+
         Run = ScenarioRun.Start("virtio.sh", TimeSpan.FromMinutes(12), [(_directory, "/disks")]);
     }
 
@@ -120,6 +122,18 @@ public sealed class VirtioDeviceTests : IClassFixture<VirtioScenarioFixture>
         Assert.Contains(stdout, static l => l.StartsWith("PARKWAY-CONSOLE tty=hvc0 ", StringComparison.Ordinal));
         // No console= for the PL011 and no device tree stdout-path use: the line can only be hvc0's.
         Assert.Equal("0-1", _run.GuestCpus("console-hvc")["online"]);
+    }
+
+    [Fact]
+    public void MalformedVirtqueue_EachBadChainFailsAlone_CorruptRingsNeedReset_LoggedOnce_VmmKeepsRunning()
+    {
+        Assert.True(_run.ExitCode("malformed-queue") == 0, _run.Host.ToString());
+        // The guest saw both bad chains come back and then NEEDS_RESET, and could still power off.
+        Assert.Contains("UR", _run.Stdout("malformed-queue"));
+        IReadOnlyList<string> stderr = _run.Stderr("malformed-queue");
+        Assert.Single(stderr, static l => l.Contains("guest error DescriptorLoop", StringComparison.Ordinal));
+        Assert.Single(stderr, static l => l.Contains("guest error DescriptorOutOfRange", StringComparison.Ordinal));
+        Assert.Single(stderr, static l => l.Contains("guest error AvailIndexJump", StringComparison.Ordinal));
     }
 
     [Theory]

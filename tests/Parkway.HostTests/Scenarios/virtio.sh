@@ -23,6 +23,11 @@ device_case() {
   report "$name"
 }
 
+# A bare-metal guest posts a looping and an out-of-range chain to the rng, then corrupts the avail
+# index; it prints U (both chains returned) and R (NEEDS_RESET seen) and powers off.
+command_case malformed-queue timeout 120 parkway run --kernel /disks/malformed-queue.img --acpi off \
+  --cpus boot=1,max=1 --memory 64M --rng on
+
 device_case disks-fdt --acpi off --cpus boot=1,max=1 \
   --disk path=/disks/a.img,id=data --disk path=/disks/b.img,readonly=on,serial=PARKWAY-RO-1 --rng on \
   --cmdline "console=ttyAMA0 $VIRTIO parkway.disk parkway.rng"
