@@ -125,6 +125,13 @@ public sealed class VirtioDeviceTests : IClassFixture<VirtioScenarioFixture>
     }
 
     [Fact]
+    public void CheckHost_ReportsIoeventfdAndIrqfd()
+    {
+        Assert.Equal(0, _run.ExitCode("check-host"));
+        Assert.Contains("virtio eventfds: KVM_CAP_IOEVENTFD yes, KVM_CAP_IRQFD yes", _run.Stdout("check-host"));
+    }
+
+    [Fact]
     public void MalformedVirtqueue_EachBadChainFailsAlone_CorruptRingsNeedReset_LoggedOnce_VmmKeepsRunning()
     {
         Assert.True(_run.ExitCode("malformed-queue") == 0, _run.Host.ToString());

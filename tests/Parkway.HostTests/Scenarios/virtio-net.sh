@@ -23,12 +23,17 @@ insmod /net/tun.ko
 echo "SCENARIO tap exit=$?"
 
 nc -l -p 5001 > /tmp/from-guest 2>/dev/null &
+LISTENER=$!
 parkway run $GUEST_ARGS --acpi on --cpus boot=1,max=2 --disk path=/net/d.img --net tap=pktap0 \
   --qmp unix:$SOCK --cmdline "console=ttyAMA0 quiet parkway.virtio parkway.disk parkway.net=169.254.10.2/16,169.254.10.1 parkway.watch" \
   > $OUT 2> /tmp/net-hotplug.err &
 PID=$!
-if wait_for_line $OUT "PARKWAY-NET listening" $PID 1800; then
-  nc -w 3 169.254.10.2 5002 < /net/to-guest
+if wait_for_line $OUT "PARKWAY-NET listening" $PID 3000; then
+  # The guest's "listening" comes after its own send finished; the listener has exited by then.
+  wait $LISTENER
+  start=$(date +%s)
+  nc 169.254.10.2 5002 < /net/to-guest > /dev/null
+  echo "SCENARIO net-hotplug host-sent seconds=$(( $(date +%s) - start ))"
 fi
 sum=$(sha256sum < /tmp/from-guest)
 echo "SCENARIO net-hotplug host-received bytes=$(wc -c < /tmp/from-guest) sha256=${sum%% *}"
@@ -44,4 +49,5 @@ fi
 parkway qmp --socket $SOCK system_powerdown >/dev/null
 wait $PID
 echo "SCENARIO net-hotplug exit=$?"
+grep pktap0 /proc/net/dev | sed 's/^/SCENARIO net-hotplug tap-stats /'
 report net-hotplug

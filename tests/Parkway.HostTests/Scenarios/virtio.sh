@@ -23,6 +23,8 @@ device_case() {
   report "$name"
 }
 
+command_case check-host parkway check-host --cpus boot=1,max=2
+
 # A bare-metal guest posts a looping and an out-of-range chain to the rng, then corrupts the avail
 # index; it prints U (both chains returned) and R (NEEDS_RESET seen) and powers off.
 command_case malformed-queue timeout 120 parkway run --kernel /disks/malformed-queue.img --acpi off \
