@@ -22,7 +22,8 @@ insmod /net/tun.ko
 /net/maketap pktap0 && ifconfig pktap0 169.254.10.1 netmask 255.255.0.0 up
 echo "SCENARIO tap exit=$?"
 
-nc -l -p 5001 > /tmp/from-guest 2>/dev/null &
+# stdin that does not end: on stdin EOF busybox nc half-closes, and the guest's nc would stop sending.
+sleep 3600 | nc -l -p 5001 > /tmp/from-guest 2>/dev/null &
 LISTENER=$!
 parkway run $GUEST_ARGS --acpi on --cpus boot=1,max=2 --disk path=/net/d.img --net tap=pktap0 \
   --qmp unix:$SOCK --cmdline "console=ttyAMA0 quiet parkway.virtio parkway.disk parkway.net=169.254.10.2/16,169.254.10.1 parkway.watch" \
