@@ -22,18 +22,19 @@ insmod /net/tun.ko
 /net/maketap pktap0 && ifconfig pktap0 169.254.10.1 netmask 255.255.0.0 up
 echo "SCENARIO tap exit=$?"
 
-# stdin that does not end: on stdin EOF busybox nc half-closes, and the guest's nc would stop sending.
-sleep 3600 | nc -l -p 5001 > /tmp/from-guest 2>/dev/null &
-LISTENER=$!
+# stdin that does not end: on stdin EOF busybox nc half-closes, and the guest's nc would stop
+# sending. The timeouts keep a stalled transfer from hanging the session.
+# Its stdin: a fifo opened read-write, which never reports end of file.
+mkfifo /tmp/net-hold
+timeout 360 nc -l -p 5001 <> /tmp/net-hold > /tmp/from-guest 2>/dev/null &
 parkway run $GUEST_ARGS --acpi on --cpus boot=1,max=2 --disk path=/net/d.img --net tap=pktap0 \
   --qmp unix:$SOCK --cmdline "console=ttyAMA0 quiet parkway.virtio parkway.disk parkway.net=169.254.10.2/16,169.254.10.1 parkway.watch" \
   > $OUT 2> /tmp/net-hotplug.err &
 PID=$!
-if wait_for_line $OUT "PARKWAY-NET listening" $PID 3000; then
-  # The guest's "listening" comes after its own send finished; the listener has exited by then.
-  wait $LISTENER
+if wait_for_line $OUT "PARKWAY-NET listening" $PID 2400; then
+  # The guest says "listening" after its send finished, which waits for our listener to close.
   start=$(date +%s)
-  nc 169.254.10.2 5002 < /net/to-guest > /dev/null
+  timeout 120 nc 169.254.10.2 5002 < /net/to-guest > /dev/null
   echo "SCENARIO net-hotplug host-sent seconds=$(( $(date +%s) - start ))"
 fi
 sum=$(sha256sum < /tmp/from-guest)
