@@ -22,7 +22,7 @@ run() {
   "$@" > /tmp/$name.out 2> /tmp/$name.err &
   pid=$!
   while kill -0 $pid 2>/dev/null; do
-    if [ -z "$boot" ] && grep -q "PARKWAY-GUEST possible=" /tmp/$name.out; then
+    if [ -z "$boot" ] && grep -q "PARKWAY-GUEST possible=" /tmp/$name.out 2>/dev/null; then
       boot=$(( $(now_ms) - start ))
     fi
     sleep 0.05
@@ -50,13 +50,17 @@ for round in 1 2; do
     -append "console=hvc0 $CMD parkway.hvc"
 done
 
+sed 's/^/PARKWAY-BENCH-RAW /' /tmp/results
+
 # The best of the rounds per (subject, key); throughputs from it.
 awk '
   { key = $1 " " $2; if ($3 != "" && (!(key in best) || $3 + 0 < best[key])) best[key] = $3 + 0 }
   function v(s, k) { return ((s " " k) in best) ? best[s " " k] : 0 }
   function mbs(s, k, bytes) { t = v(s, k); return t > 0 ? bytes / 1048576 / (t / 1000) : 0 }
   function row(label, p, q, unit) {
-    printf "| %s | %.1f %s | %.1f %s | %s |\n", label, p, unit, q, unit, q > 0 ? sprintf("%.2f×", p / q) : "n/a"
+    ratio = "n/a"
+    if (q > 0) ratio = sprintf("%.2f×", p / q)
+    printf "| %s | %.1f %s | %.1f %s | %s |\n", label, p, unit, q, unit, ratio
   }
   END {
     print "PARKWAY-BENCH-TABLE-BEGIN"
