@@ -21,8 +21,25 @@ REFRESH=0
 KERNELS_DIR="$PARKWAY_CACHE/kernels"
 BUSYBOX="$PARKWAY_CACHE/busybox/busybox"
 
-# Modules the guest initramfs carries, relative to /lib/modules/<version>/kernel.
-GUEST_MODULES=(drivers/input/evdev.ko)
+# Modules the guest initramfs carries, relative to /lib/modules/<version>/kernel. After evdev come
+# the virtio drivers Debian builds as modules (virtio core, ring and console are built in), in an
+# order where each module follows what it needs (each module's .modinfo "depends=", recorded beside
+# them as modules/depends.txt, says: virtio_net needs net_failover needs failover; the vsock transport
+# needs its common part needs vsock). guest/init loads them in this order. tun is for the test
+# host, not the guest: the virtio-net host tests insmod it there to create a tap.
+GUEST_MODULES=(
+  drivers/input/evdev.ko
+  drivers/virtio/virtio_mmio.ko
+  drivers/block/virtio_blk.ko
+  drivers/char/hw_random/virtio-rng.ko
+  net/core/failover.ko
+  drivers/net/net_failover.ko
+  drivers/net/virtio_net.ko
+  net/vmw_vsock/vsock.ko
+  net/vmw_vsock/vmw_vsock_virtio_transport_common.ko
+  net/vmw_vsock/vmw_vsock_virtio_transport.ko
+  drivers/net/tun.ko
+)
 
 kernel_complete() {
   [ -s "$KERNELS_DIR/$1/Image" ] || return 1
@@ -79,6 +96,11 @@ fetch_kernel() {
       *) cat "$found" ;;
     esac > "$out/modules/$(basename "$m")"
   done
+  # The package has no modules.dep (depmod runs at install): record each module's own
+  # "depends=" (.modinfo) so the load order above can be checked by eye.
+  for m in "$out"/modules/*.ko; do
+    echo "$(basename "$m"): $(strings -a "$m" | sed -n 's/^depends=//p' | head -n 1)"
+  done > "$out/modules/depends.txt"
   echo "$package" > "$out/package"
   rm -rf "$work"
 }

@@ -85,6 +85,27 @@ public sealed class KvmVm : IDisposable
         KvmIoctl.Invoke(_fd, KvmIoctls.IrqLine, ref request, "KVM_IRQ_LINE");
     }
 
+    /// <summary>
+    /// KVM_IOEVENTFD: a guest store matching <paramref name="request"/> signals its eventfd inside
+    /// KVM (no exit to the VMM); with the DEASSIGN flag the registration is removed.
+    /// </summary>
+    public void Ioeventfd(in KvmIoeventfd request)
+    {
+        KvmIoeventfd copy = request;
+        KvmIoctl.Invoke(_fd, KvmIoctls.Ioeventfd, ref copy, "KVM_IOEVENTFD");
+    }
+
+    /// <summary>KVM_IRQFD: a write to the request's eventfd injects its GSI (arm64: SPI n = GSI n).</summary>
+    public void Irqfd(in KvmIrqfd request)
+    {
+        KvmIrqfd copy = request;
+        KvmIoctl.Invoke(_fd, KvmIoctls.Irqfd, ref copy, "KVM_IRQFD");
+    }
+
+    /// <summary>KVM_CHECK_EXTENSION on the VM fd (the answer for this VM): 0 = unsupported.</summary>
+    public int CheckExtension(int capability) =>
+        KvmIoctl.Invoke(_fd, KvmIoctls.CheckExtension, capability, "KVM_CHECK_EXTENSION");
+
     /// <summary>KVM_HAS_DEVICE_ATTR on the VM fd.</summary>
     public bool HasAttribute(uint group, ulong attribute) => KvmDevice.HasAttribute(_fd, group, attribute);
 

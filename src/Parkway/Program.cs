@@ -40,6 +40,11 @@ internal static class Program
             Console.Error.WriteLine($"parkway: {e.Message}");
             return ExitCodes.UsageError;
         }
+        catch (Parkway.Virtio.Devices.VirtioConfigurationException e)
+        {
+            Console.Error.WriteLine($"parkway: {e.Message}");
+            return ExitCodes.UsageError;
+        }
         catch (KvmException e)
         {
             Console.Error.WriteLine($"parkway: {e.Message}");

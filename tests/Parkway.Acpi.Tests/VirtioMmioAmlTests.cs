@@ -115,3 +115,39 @@ public sealed class VirtioMmioAmlTests : IDisposable
     private static int CountOf(string text, string value) =>
         (text.Length - text.Replace(value, string.Empty, StringComparison.Ordinal).Length) / value.Length;
 }
+
+/// <summary>The machine's DSDT with virtio-mmio transports, as the whole table set writes it.</summary>
+public sealed class VirtioMmioDsdtTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "parkway-virtio-dsdt-" + Guid.NewGuid().ToString("N"));
+
+    public VirtioMmioDsdtTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void The_platform_dsdt_lists_each_transport_after_the_uart_and_iasl_reads_it_cleanly()
+    {
+        AcpiPlatform platform = TestPlatforms.Create(2, 8);
+        var arm64 = (Arm64.Arm64AcpiPlatform)platform.Architecture;
+        platform = platform with
+        {
+            Architecture = arm64 with { VirtioMmioDevices = [(0u, 0x0A00_0000UL, 48u), (1u, 0x0A00_0200UL, 49u), (2u, 0x0A00_0400UL, 50u)] },
+        };
+        AcpiTableSet set = AcpiTableSetBuilder.Build(platform, TestPlatforms.TablesBase);
+        set.WriteFiles(_directory);
+
+        Iasl.Result result = Iasl.Run(_directory, "-d", "dsdt.dat");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.True(result.Problems.Count == 0, string.Join('\n', result.Problems));
+        string dsl = File.ReadAllText(Path.Combine(_directory, "dsdt.dsl"));
+        int uart = dsl.IndexOf("Device (COM0)", StringComparison.Ordinal);
+        int[] devices = [.. new[] { "VR00", "VR01", "VR02" }.Select(n => dsl.IndexOf($"Device ({n})", StringComparison.Ordinal))];
+        Assert.True(uart >= 0, dsl);
+        Assert.All(devices, at => Assert.True(at > uart, dsl));
+        Assert.Equal(3, dsl.Split("Name (_HID, \"LNRO0005\")").Length - 1);
+        Assert.Matches(@"0x0A000400,\s+// Address Base", dsl[devices[2]..]);
+        Assert.Matches(@"Interrupt \(ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, \)\s+\{\s+0x00000032,", dsl[devices[2]..]);
+    }
+}

@@ -12,13 +12,16 @@ public sealed class ScenarioRun
     /// <summary>The whole host session.</summary>
     public Arm64HostResult Host { get; }
 
-    /// <summary>Boots the test host and runs Scenarios/<paramref name="script"/> in it.</summary>
-    public static ScenarioRun Start(string script, TimeSpan timeout)
+    /// <summary>
+    /// Boots the test host and runs Scenarios/<paramref name="script"/> in it, with
+    /// <paramref name="add"/> (host path, absolute path in the test host) copied in as well.
+    /// </summary>
+    public static ScenarioRun Start(string script, TimeSpan timeout, IEnumerable<(string HostPath, string GuestPath)>? add = null)
     {
         string directory = Path.Combine(AppContext.BaseDirectory, "Scenarios");
         Arm64HostResult host = Arm64Host.Run(
             $"sh /scenarios/{script}",
-            add: [(directory, "/scenarios")],
+            add: [(directory, "/scenarios"), .. add ?? []],
             timeout: timeout);
         return new ScenarioRun(host);
     }

@@ -22,6 +22,12 @@ public sealed record Arm64AcpiPlatform(
     /// <summary>PMU interrupt for every GICC (e.g. 23); 0 = no PMU described.</summary>
     public uint PerformanceInterruptGsiv { get; init; }
 
+    /// <summary>
+    /// The virtio-mmio transports, each a <c>LNRO0005</c> device after the PL011 (index = _UID,
+    /// register window base, interrupt GSIV = SPI + 32). Empty: none.
+    /// </summary>
+    public IReadOnlyList<(uint Index, ulong Base, uint Gsiv)> VirtioMmioDevices { get; init; } = [];
+
     /// <summary>SPCR baud rate code: 7 = 115200 (default), 0 = as is.</summary>
     public byte SerialBaudRate { get; init; } = Spcr.BaudRate115200;
 
@@ -53,7 +59,8 @@ public sealed record Arm64AcpiPlatform(
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IAmlWritable> DsdtDevices(AcpiPlatform platform) => [Pl011Aml.Build(UartBase, UartGsiv)];
+    public IReadOnlyList<IAmlWritable> DsdtDevices(AcpiPlatform platform) =>
+        [Pl011Aml.Build(UartBase, UartGsiv), .. VirtioMmioDevices.Select(static d => Devices.VirtioMmioAml.Build(d.Index, d.Base, d.Gsiv))];
 
     /// <inheritdoc />
     public byte[] CpuMat(AcpiPlatform platform, AcpiCpu cpu) => Gicc(cpu, forceEnabled: true).ToBytes();

@@ -1,6 +1,7 @@
 using Parkway.Acpi;
 using Parkway.Acpi.Arm64;
 using Parkway.Machine.Config;
+using Parkway.Virtio.Description;
 
 namespace Parkway.Machine.Arm64;
 
@@ -12,7 +13,7 @@ namespace Parkway.Machine.Arm64;
 public static class Arm64AcpiDescription
 {
     /// <summary>Builds the description from the slots' architecture ids (index = slot).</summary>
-    public static AcpiPlatform Describe(CpuConfig cpus, IReadOnlyList<ulong> archIds)
+    public static AcpiPlatform Describe(CpuConfig cpus, IReadOnlyList<ulong> archIds, IReadOnlyList<VirtioMmioSlot>? virtioSlots = null)
     {
         if (archIds.Count != cpus.Max)
         {
@@ -40,7 +41,10 @@ public static class Arm64AcpiDescription
                 VirtMemoryMap.GicDistributorBase,
                 [.. VirtMemoryMap.RedistributorRegions(cpus.Max).Select(static r => (r.Base, r.Length))],
                 VirtMemoryMap.UartBase,
-                VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.UartSpi)));
+                VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.UartSpi))
+            {
+                VirtioMmioDevices = [.. (virtioSlots ?? []).Select(static s => ((uint)s.Index, s.BaseAddress, s.InterruptId))],
+            });
     }
 
     /// <summary>The description with the MPIDRs KVM will assign, for tools that do not build a VM.</summary>

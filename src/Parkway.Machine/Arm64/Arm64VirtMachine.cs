@@ -8,6 +8,8 @@ using Parkway.Machine.Cpu;
 using Parkway.Machine.Devices;
 using Parkway.Machine.Hotplug;
 using Parkway.Machine.Memory;
+using Parkway.Machine.Virtio;
+using Parkway.Virtio.Description;
 
 namespace Parkway.Machine.Arm64;
 
@@ -21,6 +23,7 @@ public sealed partial class Arm64VirtMachine : IMachine
     private readonly List<IDisposable> _owned = [];
     private readonly ILogger _logger;
     private Pl011Uart? _uart;
+    private VirtioDeviceSet? _virtio;
 
     private Arm64VirtMachine(VmConfig config, ILogger logger)
     {
@@ -113,7 +116,24 @@ public sealed partial class Arm64VirtMachine : IMachine
 
         Arm64BootLayout layout = Arm64BootLayout.Compute(kernel, initrdSize, VirtMemoryMap.RamBase, config.MemoryBytes);
         Stream? serial = OpenSerial(config.Serial);
-        StartupTrace.Mark("configuration checked (kernel header, layout, serial)");
+        // A virtio console shares the --serial destination with the PL011 from its own thread.
+        if (serial is not null && config.VirtioDevices.Console == ConsoleDevice.Virtio)
+        {
+            serial = Stream.Synchronized(serial);
+        }
+
+        VirtioDeviceSet virtio;
+        try
+        {
+            virtio = VirtioDeviceSet.Open(config.VirtioDevices, serial, logger);
+        }
+        catch
+        {
+            serial?.Dispose();
+            throw;
+        }
+
+        StartupTrace.Mark("configuration checked (kernel header, layout, serial, device backends)");
         Arm64VirtMachine machine;
         try
         {
@@ -121,6 +141,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         }
         catch
         {
+            virtio.Dispose();
             serial?.Dispose();
             throw;
         }
@@ -133,6 +154,9 @@ public sealed partial class Arm64VirtMachine : IMachine
                 machine.Own(serial);
             }
 
+            // Owned after the VM and the serial stream, so disposed before both: device workers
+            // are joined while the console can still take their output and the VM fd is open.
+            machine._virtio = machine.Own(virtio);
             machine.AttachDevices(serial);
             GedRegisters? ged = machine.Ged;
             machine.Hotplug = new CpuHotplugController(machine.Cpus, Arm64CpuModel, ged is null ? null : () => ged.Raise(GedEventBits.CpuHotplug));
@@ -158,7 +182,10 @@ public sealed partial class Arm64VirtMachine : IMachine
             Lifetime.RequestExit(1, $"vCPU {slot.Index} failed: {error.Message}");
         });
         MachineExit exit = Lifetime.WaitForExit();
+        // vCPUs first (no guest can touch a device register or ring any more), then the device
+        // workers, then the console is drained.
         Cpus.StopAll();
+        _virtio?.StopWorkers();
         _uart?.Flush();
         Log.Stopped(_logger, exit.Reason, Counters);
         return exit;
@@ -203,6 +230,12 @@ public sealed partial class Arm64VirtMachine : IMachine
 
         _owned.Clear();
     }
+
+    /// <summary>The virtio-mmio slots in use.</summary>
+    public IReadOnlyList<VirtioMmioSlot> VirtioSlots => _virtio?.Slots ?? [];
+
+    /// <summary>The virtio devices (empty set when none were configured).</summary>
+    public VirtioDeviceSet? VirtioDevices => _virtio;
 
     private static ulong InitrdSize(string? path)
     {
@@ -291,6 +324,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         _uart = Own(new Pl011Uart(serial, new SpiLine(Vm, VirtMemoryMap.UartSpi)));
         _uart.OutputFailed += message => Log.ConsoleOutputFailed(_logger, message);
         Mmio.Register(VirtMemoryMap.UartBase, VirtMemoryMap.UartSize, _uart);
+        _virtio?.Attach(Vm, Memory, Mmio);
     }
 
     private static FileStream OpenSerialFile(string path)
@@ -317,7 +351,7 @@ public sealed partial class Arm64VirtMachine : IMachine
 
         if (Config.Acpi)
         {
-            AcpiPlatform platform = Arm64AcpiDescription.Describe(Config.Cpus, [.. Cpus.Slots.Select(static s => s.ArchId)]);
+            AcpiPlatform platform = Arm64AcpiDescription.Describe(Config.Cpus, [.. Cpus.Slots.Select(static s => s.ArchId)], VirtioSlots);
             AcpiTables = Arm64AcpiBoot.Write(Memory, layout, platform, Config.Cmdline);
         }
         else
@@ -342,7 +376,8 @@ public sealed partial class Arm64VirtMachine : IMachine
             VirtMemoryMap.RedistributorRegions(Config.Cpus.Max),
             Config.Cmdline,
             layout.InitrdAddress,
-            layout.InitrdSize));
+            layout.InitrdSize,
+            [.. VirtioSlots.Select(VirtioMmioDeviceTreeNode.For)]));
         if ((ulong)fdt.Length > Arm64BootLayout.FdtMaxSize)
         {
             throw new InvalidOperationException($"device tree of {fdt.Length} bytes exceeds its {Arm64BootLayout.FdtMaxSize}-byte slot");

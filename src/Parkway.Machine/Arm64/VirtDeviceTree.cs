@@ -1,5 +1,6 @@
 using Parkway.Fdt;
 using Parkway.Machine.Cpu;
+using Parkway.Virtio.Description;
 
 namespace Parkway.Machine.Arm64;
 
@@ -21,7 +22,8 @@ public static class VirtDeviceTree
         IReadOnlyList<RedistributorRegion> RedistributorRegions,
         string Bootargs,
         ulong InitrdAddress,
-        ulong InitrdSize);
+        ulong InitrdSize,
+        IReadOnlyList<VirtioMmioDeviceTreeNode>? VirtioDevices = null);
 
     /// <summary>Returns the DTB bytes.</summary>
     public static byte[] Build(Inputs inputs)
@@ -109,6 +111,21 @@ public static class VirtDeviceTree
             .PropertyCells("clocks", clockPhandle, clockPhandle)
             .PropertyStrings("clock-names", "uartclk", "apb_pclk")
             .EndNode();
+
+        // In slot order, so the guest probes slot 0 first (vda is the first --disk).
+        foreach (VirtioMmioDeviceTreeNode virtio in inputs.VirtioDevices ?? [])
+        {
+            fdt.BeginNode(virtio.NodeName)
+                .PropertyString("compatible", virtio.Compatible)
+                .PropertyCells("reg", [.. virtio.Reg])
+                .PropertyCells("interrupts", [.. virtio.Interrupts]);
+            if (virtio.DmaCoherent)
+            {
+                fdt.PropertyEmpty("dma-coherent");
+            }
+
+            fdt.EndNode();
+        }
 
         fdt.EndNode();
         return fdt.Build();

@@ -33,4 +33,9 @@ public sealed record VmConfig(
     ulong MemoryBytes,
     SerialConfig Serial,
     bool Acpi,
-    string? QmpSocketPath = null);
+    string? QmpSocketPath = null,
+    DeviceConfig? Devices = null)
+{
+    /// <summary>The virtio devices (none when not given).</summary>
+    public DeviceConfig VirtioDevices => Devices ?? DeviceConfig.None;
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Parkway.Interop;
 using Parkway.Machine.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
@@ -60,6 +61,12 @@ internal static class CheckHostCommand
         {
             Console.WriteLine($"late vCPU creation: refused as expected: {e.Message}");
         }
+
+        // virtio devices notify and interrupt through eventfds that KVM watches and writes.
+        bool ioeventfd = machine.Vm.CheckExtension(KvmCapability.Ioeventfd) > 0;
+        bool irqfd = machine.Vm.CheckExtension(KvmCapability.Irqfd) > 0;
+        Console.WriteLine($"virtio eventfds: KVM_CAP_IOEVENTFD {(ioeventfd ? "yes" : "MISSING")}, KVM_CAP_IRQFD {(irqfd ? "yes" : "MISSING")}");
+        failures += (ioeventfd ? 0 : 1) + (irqfd ? 0 : 1);
 
         Console.WriteLine(failures == 0 ? "check-host: all checks passed" : $"check-host: {failures} check(s) FAILED");
         return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;

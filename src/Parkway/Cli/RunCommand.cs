@@ -5,6 +5,8 @@ using Parkway.Control;
 using Parkway.Machine;
 using Parkway.Machine.Config;
 using Parkway.Qmp;
+using Parkway.Virtio.Devices.Block;
+using Parkway.Virtio.Devices.Net;
 
 namespace Parkway.Cli;
 
@@ -27,11 +29,15 @@ internal static class RunCommand
         };
         var metrics = new Option<string?>("--metrics") { Description = "append metrics as JSON lines to this file, periodically and at exit (docs/metrics.md)" };
         var metricsInterval = new Option<string?>("--metrics-interval") { Description = "seconds between metrics lines (default 60)" };
+        var disk = new Option<string[]>("--disk") { Description = "virtio-blk disk: path=FILE[,readonly=on][,id=ID][,serial=S] (repeatable)", Arity = ArgumentArity.ZeroOrMore };
+        var net = new Option<string[]>("--net") { Description = "virtio-net NIC on an existing tap: tap=NAME[,mac=MAC][,id=ID] (repeatable)", Arity = ArgumentArity.ZeroOrMore };
+        var console = new Option<string>("--console") { Description = "guest console device: pl011 (ttyAMA0) or virtio (hvc0, beside the PL011); output goes where --serial says", DefaultValueFactory = _ => "pl011" };
+        var rng = new Option<string>("--rng") { Description = "virtio-rng entropy device fed by the host's getrandom: on or off", DefaultValueFactory = _ => "off" };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, unplugTimeout, metrics, metricsInterval, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, unplugTimeout, metrics, metricsInterval, logLevel,
         };
         command.SetAction(result =>
         {
@@ -44,7 +50,12 @@ internal static class RunCommand
                 MemoryBytes: SizeParser.Parse(result.GetValue(memory)!, "--memory"),
                 Serial: SerialConfig.Parse(result.GetValue(serial)!),
                 Acpi: CommonOptions.ParseOnOff(result.GetValue(acpi)!, "--acpi"),
-                QmpSocketPath: ParseQmp(result.GetValue(qmp)));
+                QmpSocketPath: ParseQmp(result.GetValue(qmp)),
+                Devices: new DeviceConfig(
+                    [.. (result.GetValue(disk) ?? []).Select(BlockOptionsParser.Parse)],
+                    [.. (result.GetValue(net) ?? []).Select(NetOptionsParser.Parse)],
+                    DeviceConfig.ParseConsole(result.GetValue(console)!),
+                    CommonOptions.ParseOnOff(result.GetValue(rng)!, "--rng")));
             if (config.Cpus.HotpluggableBoot && !config.Acpi)
             {
                 throw new ConfigurationException("--cpus: hotpluggable-boot=on needs --acpi on (a device tree cannot describe a CPU the guest may eject)");

@@ -56,6 +56,27 @@ public sealed class A64Assembler
     /// <summary>LDR Xt, [Xn].</summary>
     public A64Assembler Ldr(int rt, int rn) => Emit(0xF940_0000u | (uint)rn << 5 | (uint)rt);
 
+    /// <summary>STR Wt, [Xn, #offset] (offset a multiple of 4 below 16 KiB): a 32-bit device register store.</summary>
+    public A64Assembler StrW(int rt, int rn, uint offset = 0) => Emit(0xB900_0000u | (offset / 4) << 10 | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>LDR Wt, [Xn, #offset] (offset a multiple of 4 below 16 KiB).</summary>
+    public A64Assembler LdrW(int rt, int rn, uint offset = 0) => Emit(0xB940_0000u | (offset / 4) << 10 | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>STRH Wt, [Xn, #offset] (offset even, below 8 KiB).</summary>
+    public A64Assembler Strh(int rt, int rn, uint offset = 0) => Emit(0x7900_0000u | (offset / 2) << 10 | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>LDRH Wt, [Xn, #offset] (offset even, below 8 KiB).</summary>
+    public A64Assembler Ldrh(int rt, int rn, uint offset = 0) => Emit(0x7940_0000u | (offset / 2) << 10 | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>SUB Xd, Xn, #imm12.</summary>
+    public A64Assembler SubImmediate(int rd, int rn, uint imm12) => Emit(0xD100_0000u | imm12 << 10 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>CBNZ Xt, label.</summary>
+    public A64Assembler Cbnz(int rt, string label) => Branch(label, delta => 0xB500_0000u | (uint)((delta >> 2) & 0x7FFFF) << 5 | (uint)rt);
+
+    /// <summary>A 32-bit data word.</summary>
+    public A64Assembler Word(uint value) => Emit(value);
+
     /// <summary>CBZ Xt, label.</summary>
     public A64Assembler Cbz(int rt, string label) => Branch(label, delta => 0xB400_0000u | (uint)((delta >> 2) & 0x7FFFF) << 5 | (uint)rt);
 

@@ -20,6 +20,12 @@ public sealed class A64AssemblerTests
             .Cbz(6, "top")
             .Hvc()
             .B("top")
+            .StrW(4, 20, 0x50)
+            .LdrW(6, 20, 0x70)
+            .Strh(4, 5, 2)
+            .Ldrh(6, 5, 2)
+            .SubImmediate(6, 6, 0x4f)
+            .Cbnz(6, "top")
             .Label("data")
             .Quad(0)
             .Assemble();
@@ -29,13 +35,19 @@ public sealed class A64AssemblerTests
             "mov\tx0, #0x3",
             "movk\tx0, #0xc400, lsl #16",
             "add\tx4, x0, #0x33",
-            "adr\tx2, 0x2c",
+            "adr\tx2, 0x44",
             "strb\tw4, [x19]",
             "str\tx6, [x0]",
             "ldr\tx6, [x5]",
             "cbz\tx6, 0x0",
             "hvc\t#0x0",
             "b\t0x0",
+            "str\tw4, [x20, #80]",
+            "ldr\tw6, [x20, #112]",
+            "strh\tw4, [x5, #2]",
+            "ldrh\tw6, [x5, #2]",
+            "sub\tx6, x6, #0x4f",
+            "cbnz\tx6, 0x0",
         ];
 
         string path = Path.Combine(Directory.CreateTempSubdirectory("parkway-a64-").FullName, "code.bin");

@@ -3,6 +3,7 @@ using Parkway.Tests.Fakes;
 using Parkway.Machine.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
+using Parkway.Virtio.Description;
 
 namespace Parkway.Tests.Arm64;
 
@@ -159,6 +160,29 @@ public sealed class VirtDeviceTreeTests
 
         Assert.True((ulong)dtb.Length <= Arm64BootLayout.FdtMaxSize);
         Assert.Equal(512, FdtReader.Parse(dtb).Find("/cpus")!.Children.Count);
+    }
+
+    [Fact]
+    public void Virtio_transports_are_virtio_mmio_nodes_in_slot_order_with_edge_spis_and_dma_coherent()
+    {
+        VirtioMmioDeviceTreeNode[] nodes = [.. Enumerable.Range(0, 3).Select(static i => VirtioMmioDeviceTreeNode.For(VirtioMmioSlot.QemuVirt(i)))];
+        FdtNode root = FdtReader.Parse(VirtDeviceTree.Build(new VirtDeviceTree.Inputs(
+            VirtMemoryMap.RamBase, RamSize, Slots(1), VirtMemoryMap.RedistributorRegions(8), "console=hvc0", 0, 0, nodes)));
+
+        Assert.Equal(
+            ["virtio_mmio@a000000", "virtio_mmio@a000200", "virtio_mmio@a000400"],
+            root.Children.Where(static c => c.Name.StartsWith("virtio_mmio@", StringComparison.Ordinal)).Select(static c => c.Name));
+        FdtNode second = root.Find("/virtio_mmio@a000200")!;
+        Assert.Equal("virtio,mmio", second.GetString("compatible"));
+        Assert.Equal(new uint[] { 0, 0x0A00_0200, 0, 0x200 }, second.GetCells("reg"));
+        Assert.Equal(new uint[] { 0, 17, 1 }, second.GetCells("interrupts"));
+        Assert.True(second.Has("dma-coherent"));
+    }
+
+    [Fact]
+    public void Without_virtio_devices_there_are_no_virtio_nodes()
+    {
+        Assert.DoesNotContain(Parse(Slots(1)).Children, static c => c.Name.StartsWith("virtio_mmio@", StringComparison.Ordinal));
     }
 
     private static void AssertCpu(FdtNode root, string path, uint high, uint low)

@@ -22,7 +22,21 @@ public sealed class CliInputFiles : IDisposable
         }
 
         Missing = Path.Combine(_directory, "no-such-file");
+        Disk = Path.Combine(_directory, "disk.img");
+        File.WriteAllBytes(Disk, new byte[8192]);
+        OddSizedDisk = Path.Combine(_directory, "odd.img");
+        File.WriteAllBytes(OddSizedDisk, new byte[1000]);
+        Directory.CreateDirectory(Folder = Path.Combine(_directory, "a-folder"));
     }
+
+    /// <summary>A 16-sector raw disk image.</summary>
+    public string Disk { get; }
+
+    /// <summary>A 1000-byte file: not a whole number of sectors.</summary>
+    public string OddSizedDisk { get; }
+
+    /// <summary>A directory.</summary>
+    public string Folder { get; }
 
     /// <summary>A 4 KiB little-endian arm64 Image claiming 1 MiB.</summary>
     public string ValidKernel { get; }

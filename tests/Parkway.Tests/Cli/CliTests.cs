@@ -32,7 +32,7 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
         CliResult result = ParkwayCli.Run("run", "--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (string option in new[] { "--kernel", "--initramfs", "--cmdline", "--cpus", "--memory", "--serial", "--acpi", "--log-level" })
+        foreach (string option in new[] { "--kernel", "--initramfs", "--cmdline", "--cpus", "--memory", "--serial", "--acpi", "--log-level", "--disk", "--net", "--console", "--rng" })
         {
             Assert.Contains(option, result.Stdout, StringComparison.Ordinal);
         }
@@ -136,6 +136,39 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
     public void Bad_option_values_are_usage_errors(string option, string value, string expected)
     {
         AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, option, value), expected);
+    }
+
+    [Theory]
+    [InlineData("--console", "serial", "--console: expected pl011 or virtio")]
+    [InlineData("--rng", "yes", "--rng: expected on or off")]
+    [InlineData("--disk", "file=x.img", "--disk: unknown option 'file'")]
+    [InlineData("--disk", "readonly=on", "--disk: path=FILE is required")]
+    [InlineData("--disk", "path=x.img,readonly=maybe", "--disk: readonly must be on or off")]
+    [InlineData("--net", "tap=", "--net")]
+    [InlineData("--net", "tap=tap0,mac=52:54:00:zz:00:01", "--net")]
+    [InlineData("--net", "tap=parkway-none0", "--net: tap 'parkway-none0' does not exist")]
+    public void Bad_device_options_are_usage_errors(string option, string value, string expected)
+    {
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, option, value), expected);
+    }
+
+    [Fact]
+    public void Disk_images_that_cannot_be_disks_are_usage_errors_naming_them()
+    {
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--disk", $"path={files.Missing}"), $"--disk: {files.Missing} does not exist");
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--disk", $"path={files.Folder}"), "is a directory");
+        AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, "--disk", $"path={files.OddSizedDisk}"), "not a multiple of 512");
+    }
+
+    [X64OnlyFact]
+    public void Valid_devices_pass_every_check_and_stop_only_at_kvm()
+    {
+        CliResult result = ParkwayCli.Run(
+            "run", "--kernel", files.ValidKernel, "--disk", $"path={files.Disk}", "--disk", $"path={files.Disk},readonly=on,serial=S1",
+            "--console", "virtio", "--rng", "on", "--serial", "off", "--log-level", "error");
+
+        AssertSingleErrorLine(result, expectedExitCode: 1);
+        Assert.Contains("needs an arm64 Linux host", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Logging;
+using Parkway.Kvm;
+using Parkway.Machine.Config;
+using Parkway.Machine.Devices;
+using Parkway.Machine.Memory;
+using Parkway.Virtio.Description;
+using Parkway.Virtio.Devices;
+using Parkway.Virtio.Devices.Block;
+using Parkway.Virtio.Devices.Console;
+using Parkway.Virtio.Devices.Net;
+using Parkway.Virtio.Devices.Rng;
+using Parkway.Virtio.Diagnostics;
+using Parkway.Virtio.Events;
+using Parkway.Virtio.Transport;
+using Parkway.Virtio.Wiring;
+
+namespace Parkway.Machine.Virtio;
+
+/// <summary>
+/// The machine's virtio-mmio devices, from their host backends to their KVM wiring.
+/// <para>Life cycle: <see cref="Open"/> checks and opens every backend (disk images, taps) before
+/// KVM is touched, so user mistakes stay exit-2 errors; <see cref="Attach"/> creates one transport
+/// per device in QEMU virt's slots (disks, then NICs, then the console, then the rng), registers
+/// each queue's notification eventfd with KVM_IOEVENTFD (data match on QueueNotify) and the
+/// slot's interrupt eventfd with KVM_IRQFD, and puts the register window on the MMIO bus. A
+/// transport starts its worker thread when the guest sets DRIVER_OK.</para>
+/// <para>Ownership: this set owns every backend fd, every transport (which owns its queue
+/// eventfds and joins its worker) and every interrupt eventfd. <see cref="Dispose"/> runs after
+/// the vCPU threads are joined (the machine stops them first) and while the VM fd is still open:
+/// workers joined, KVM registrations removed, eventfds closed, backends closed, each once.</para>
+/// </summary>
+public sealed class VirtioDeviceSet : IDisposable
+{
+    /// <summary>How often one kind of guest mistake may be logged per device.</summary>
+    public static readonly TimeSpan GuestErrorInterval = TimeSpan.FromSeconds(10);
+
+    private readonly List<PendingDevice> _pending;
+    private readonly List<AttachedDevice> _attached = [];
+    private readonly GuestErrorLog _log;
+    private IKvmEventfdRegistrar? _kvm;
+    private bool _disposed;
+
+    private VirtioDeviceSet(List<PendingDevice> pending, GuestErrorLog log)
+    {
+        _pending = pending;
+        _log = log;
+    }
+
+    /// <summary>The slots in use, in order (for the FDT and the DSDT).</summary>
+    public IReadOnlyList<VirtioMmioSlot> Slots => [.. _pending.Select(static (_, i) => VirtioMmioSlot.QemuVirt(i))];
+
+    /// <summary>The attached transports (after <see cref="Attach"/>), in slot order.</summary>
+    public IReadOnlyList<VirtioMmioTransport> Transports => [.. _attached.Select(static a => a.Transport)];
+
+    /// <summary>
+    /// Opens every backend <paramref name="config"/> names. A virtio console writes to
+    /// <paramref name="consoleOutput"/> (the --serial destination; null discards).
+    /// Throws <see cref="VirtioConfigurationException"/> for the user's mistakes.
+    /// </summary>
+    public static VirtioDeviceSet Open(DeviceConfig config, Stream? consoleOutput, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var log = new GuestErrorLog(logger, GuestErrorInterval);
+        var pending = new List<PendingDevice>();
+        try
+        {
+            int count = config.Disks.Count + config.Nets.Count + (config.Console == ConsoleDevice.Virtio ? 1 : 0) + (config.Rng ? 1 : 0);
+            if (count > VirtioMmioSlot.Count)
+            {
+                throw new VirtioConfigurationException($"too many virtio devices: {count} (the virt machine has {VirtioMmioSlot.Count} virtio-mmio slots)");
+            }
+
+            for (int i = 0; i < config.Disks.Count; i++)
+            {
+                BlockDiskOptions disk = config.Disks[i];
+                BlockOptionsParser.CheckImage(disk);
+                var backend = RawFileBackend.Open(disk.Path, disk.ReadOnly);
+                pending.Add(new PendingDevice(new VirtioBlockDevice(disk.Id ?? $"virtio-blk{i}", disk, backend, log), backend));
+            }
+
+            for (int i = 0; i < config.Nets.Count; i++)
+            {
+                NetOptions net = config.Nets[i];
+                TapBackend tap = TapBackend.Open(net.Tap);
+                pending.Add(new PendingDevice(new VirtioNetDevice(net.Id ?? $"virtio-net{i}", net.Mac ?? MacAddress.Default(i), tap, log, net.Tap), tap));
+            }
+
+            if (config.Console == ConsoleDevice.Virtio)
+            {
+                pending.Add(new PendingDevice(new VirtioConsoleDevice("virtio-console", consoleOutput ?? Stream.Null, input: null, log), null));
+            }
+
+            if (config.Rng)
+            {
+                pending.Add(new PendingDevice(new VirtioRngDevice("virtio-rng", log), null));
+            }
+
+            return new VirtioDeviceSet(pending, log);
+        }
+        catch
+        {
+            foreach (PendingDevice device in pending)
+            {
+                device.Backend?.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the transports over <paramref name="memory"/>, wires their eventfds into
+    /// <paramref name="vm"/> and maps their windows on <paramref name="bus"/>. Once, before the
+    /// first KVM_RUN.
+    /// </summary>
+    public void Attach(KvmVm vm, GuestMemory memory, MmioBus bus)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        ArgumentNullException.ThrowIfNull(bus);
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        CheckEventfdSupport(vm);
+        _kvm = new KvmVmEventfdRegistrar(vm);
+        var view = new GuestMemoryView(memory);
+        for (int i = 0; i < _pending.Count; i++)
+        {
+            VirtioMmioSlot slot = VirtioMmioSlot.QemuVirt(i);
+            EventFd interrupt = EventFd.Create();
+            VirtioMmioTransport transport;
+            try
+            {
+                transport = new VirtioMmioTransport(_pending[i].Device, view, interrupt, _log);
+            }
+            catch
+            {
+                interrupt.Dispose();
+                throw;
+            }
+
+            var attached = new AttachedDevice(slot, transport, interrupt);
+            _attached.Add(attached);
+            VirtioMmioEventfdWiring.Wire(_kvm, slot, transport, interrupt);
+            attached.Wired = true;
+            bus.Register(slot.BaseAddress, VirtioMmioSlot.WindowSize, new VirtioMmioBusDevice(transport));
+        }
+    }
+
+    /// <summary>
+    /// KVM_CAP_IOEVENTFD and KVM_CAP_IRQFD: without them no device can be wired, so say which one
+    /// is missing instead of failing on the first ioctl.
+    /// </summary>
+    public static void CheckEventfdSupport(KvmVm vm)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        if (vm.CheckExtension(Parkway.Interop.KvmCapability.Ioeventfd) == 0)
+        {
+            throw new KvmUnavailableException("virtio devices need KVM_IOEVENTFD, which this host's KVM lacks (KVM_CAP_IOEVENTFD)", 0);
+        }
+
+        if (vm.CheckExtension(Parkway.Interop.KvmCapability.Irqfd) == 0)
+        {
+            throw new KvmUnavailableException("virtio devices need KVM_IRQFD, which this host's KVM lacks (KVM_CAP_IRQFD)", 0);
+        }
+    }
+
+    /// <summary>
+    /// Stops every device worker after its current request and joins it (the machine calls this
+    /// once its vCPU threads are joined). Idempotent.
+    /// </summary>
+    public void StopWorkers()
+    {
+        foreach (AttachedDevice device in _attached)
+        {
+            device.Transport.Pause();
+        }
+    }
+
+    /// <summary>
+    /// Joins every device worker, removes the KVM registrations, closes the eventfds and the
+    /// backends. Called after the vCPU threads are joined and before the VM fd is closed.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        // Workers first: nothing may signal an eventfd that is about to go away.
+        StopWorkers();
+
+        foreach (AttachedDevice device in _attached)
+        {
+            if (device.Wired && _kvm is not null)
+            {
+                VirtioMmioEventfdWiring.Unwire(_kvm, device.Slot, device.Transport, device.Interrupt);
+            }
+
+            device.Transport.Dispose();
+            device.Interrupt.Dispose();
+        }
+
+        foreach (PendingDevice device in _pending)
+        {
+            device.Backend?.Dispose();
+        }
+    }
+
+    private sealed record PendingDevice(IVirtioDevice Device, IDisposable? Backend);
+
+    private sealed class AttachedDevice(VirtioMmioSlot slot, VirtioMmioTransport transport, EventFd interrupt)
+    {
+        public VirtioMmioSlot Slot { get; } = slot;
+
+        public VirtioMmioTransport Transport { get; } = transport;
+
+        public EventFd Interrupt { get; } = interrupt;
+
+        public bool Wired { get; set; }
+    }
+}
