@@ -187,13 +187,13 @@ request err-ten set-vcpus count=10
 # The benchmark row: time to all online for one CPU, then for eight at once (from 1 CPU).
 mark
 parkway resize --socket $SOCK 1 > /dev/null 2>&1
-echo "STEP bench-reset-1 ms=$(wait_guest_ms 'online=0 enabled=0')"
+echo "STEP bench-reset-1 ms=$(wait_guest_ms 'online=0 enabled=0[[:space:]]*$')"
 mark
 parkway resize --socket $SOCK 2 > /dev/null 2>&1
 echo "STEP bench-plug-1 ms=$(wait_guest_ms 'online=0-1 enabled=0-1')"
 mark
 parkway resize --socket $SOCK 1 > /dev/null 2>&1
-echo "STEP bench-reset-2 ms=$(wait_guest_ms 'online=0 enabled=0')"
+echo "STEP bench-reset-2 ms=$(wait_guest_ms 'online=0 enabled=0[[:space:]]*$')"
 mark
 event_mark
 parkway resize --socket $SOCK 9 > /dev/null 2>&1
