@@ -67,27 +67,27 @@ internal sealed class SuiteBench(Subjects subjects, SuiteOptions options, TextWr
     }
 
     /// <summary>(c) the time of one MMIO exit to the VMM and back, over many reads of a UART register.</summary>
-    private void MmioRoundTrip(string subject)
-    {
-        using VmmProcess vmm = subjects.Raw(subject, subjects.RawImage($"raw-mmio-{options.MmioReads}.img"), 1);
-        DateTimeOffset start = vmm.Console.WaitFor("S", RawTimeout);
-        DateTimeOffset end = vmm.Console.WaitFor("E", RawTimeout);
-        Table.Add($"MMIO exit round trip ({options.MmioReads} reads)", "µs", subject, (end - start).TotalMicroseconds / options.MmioReads);
-        vmm.WaitForExit(RawTimeout);
-    }
+    private void MmioRoundTrip(string subject) =>
+        TimeMmioReads(subjects.Raw(subject, MmioImage, 1), $"MMIO exit round trip ({options.MmioReads} reads)", subject);
 
     /// <summary>
     /// The floor with the one kernel-side cost Parkway's design adds to every exit: an active
     /// KVM_SET_SIGNAL_MASK (the kick signal is deliverable only inside KVM_RUN), so KVM swaps the
     /// thread's signal mask on every entry and exit. Parkway minus this row is Parkway's own code.
     /// </summary>
-    private void MmioRoundTripFloorWithSignalMask()
+    private void MmioRoundTripFloorWithSignalMask() =>
+        TimeMmioReads(subjects.FloorRaw(MmioImage, 1, signalMask: true),
+            $"MMIO exit round trip ({options.MmioReads} reads), floor with a KVM signal mask", ResultTable.Floor);
+
+    private string MmioImage => subjects.RawImage($"raw-mmio-{options.MmioReads}.img");
+
+    /// <summary>The time between the raw guest's S and E lines, per UART read in between (one exit each).</summary>
+    private void TimeMmioReads(VmmProcess started, string row, string subject)
     {
-        using VmmProcess vmm = subjects.FloorRaw(subjects.RawImage($"raw-mmio-{options.MmioReads}.img"), 1, signalMask: true);
+        using VmmProcess vmm = started;
         DateTimeOffset start = vmm.Console.WaitFor("S", RawTimeout);
         DateTimeOffset end = vmm.Console.WaitFor("E", RawTimeout);
-        Table.Add($"MMIO exit round trip ({options.MmioReads} reads), floor with a KVM signal mask", "µs", ResultTable.Floor,
-            (end - start).TotalMicroseconds / options.MmioReads);
+        Table.Add(row, "µs", subject, (end - start).TotalMicroseconds / options.MmioReads);
         vmm.WaitForExit(RawTimeout);
     }
 
