@@ -18,7 +18,7 @@ public sealed class VsockScenarioFixture : IDisposable
         Directory.Delete(tools, recursive: true);
         HostTool.CompileStaticArm64("hybrid-connect.c", Path.Combine(_directory, "hybrid-connect"));
         HostTool.CompileStaticArm64("unix-echo.c", Path.Combine(_directory, "unix-echo"));
-        Run = ScenarioRun.Start("vsock.sh", TimeSpan.FromMinutes(10), [(_directory, "/vsock")]);
+        Run = ScenarioRun.Start("vsock.sh", TimeSpan.FromMinutes(12), [(_directory, "/vsock")]);
     }
 
     /// <summary>The session's results.</summary>
