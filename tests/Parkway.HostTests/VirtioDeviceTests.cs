@@ -55,7 +55,8 @@ public sealed class VirtioScenarioFixture : IDisposable
 /// <summary>
 /// virtio-mmio devices on real KVM with Debian's own drivers: virtio-blk (read, write + flush seen
 /// in the host file afterwards, read-only refused, two disks at once, FDT and ACPI), virtio-rng
-/// (the guest's hw_random reads from it), virtio-console (hvc0 as the guest's only console), and
+/// (the guest's hw_random reads from it), virtio-console (hvc0 as the guest's only console, its
+/// output and its input from Parkway's stdin), and
 /// the CLI's one-line refusals of unusable --disk/--net values.
 /// </summary>
 [Collection(Arm64HostCollection.Name)]
@@ -122,6 +123,15 @@ public sealed class VirtioDeviceTests : IClassFixture<VirtioScenarioFixture>
         Assert.Contains(stdout, static l => l.StartsWith("PARKWAY-CONSOLE tty=hvc0 ", StringComparison.Ordinal));
         // No console= for the PL011 and no device tree stdout-path use: the line can only be hvc0's.
         Assert.Equal("0-1", _run.GuestCpus("console-hvc")["online"]);
+    }
+
+    [Fact]
+    public void VirtioConsole_ALineOnParkwaysStdinReachesTheGuestsHvc0Reader()
+    {
+        Assert.True(_run.ExitCode("console-hvc") == 0, _run.Host.ToString());
+        IReadOnlyList<string> stdout = _run.Stdout("console-hvc");
+        Assert.Contains("PARKWAY-HVCIN waiting", stdout);
+        Assert.Contains("PARKWAY-HVCIN got=typed on the host", stdout);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace Parkway.HostTests;
@@ -15,11 +14,10 @@ public sealed class VirtioNetScenarioFixture : IDisposable
     public VirtioNetScenarioFixture()
     {
         // The tun module ships with the guest assets (the test host runs the same Debian kernel).
-        RunTool("bash", Path.Combine(RepositoryRoot.Path, "scripts", "lib", "fetch-guest-assets.sh"));
+        HostTool.Run("bash", Path.Combine(RepositoryRoot.Path, "scripts", "lib", "fetch-guest-assets.sh"));
         string cache = Environment.GetEnvironmentVariable("PARKWAY_CACHE") ?? Path.Combine(RepositoryRoot.Path, ".cache");
         File.Copy(Path.Combine(cache, "kernels", "6.12", "modules", "tun.ko"), Path.Combine(_directory, "tun.ko"));
-        RunTool("aarch64-linux-gnu-gcc", "-static", "-O2", "-Wall", "-Werror", "-o", Path.Combine(_directory, "maketap"),
-            Path.Combine(AppContext.BaseDirectory, "Helpers", "maketap.c"));
+        HostTool.CompileStaticArm64("maketap.c", Path.Combine(_directory, "maketap"));
         File.WriteAllBytes(Path.Combine(_directory, "d.img"), new byte[2 << 20]);
         ToGuest = new byte[2 << 20];
         new Random(8).NextBytes(ToGuest);
@@ -35,23 +33,6 @@ public sealed class VirtioNetScenarioFixture : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static void RunTool(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot.Path };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start");
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{output}");
-        }
-    }
 }
 
 /// <summary>

@@ -125,7 +125,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         VirtioDeviceSet virtio;
         try
         {
-            virtio = VirtioDeviceSet.Open(config.VirtioDevices, serial, logger);
+            virtio = VirtioDeviceSet.Open(config.VirtioDevices, serial, logger, OpenConsoleInput(config));
         }
         catch
         {
@@ -313,6 +313,15 @@ public sealed partial class Arm64VirtMachine : IMachine
         SerialMode.File => OpenSerialFile(serial.Path!),
         _ => null,
     };
+
+    /// <summary>
+    /// Parkway's standard input feeds the virtio console when the console is on the terminal
+    /// (--serial stdio). The PL011 has no receive side, so with --console pl011 input is unused.
+    /// </summary>
+    private static Stream? OpenConsoleInput(VmConfig config) =>
+        config.Serial.Mode == SerialMode.Stdio && config.VirtioDevices.Console == ConsoleDevice.Virtio
+            ? StandardInput.Open()
+            : null;
 
     private void AttachDevices(Stream? serial)
     {

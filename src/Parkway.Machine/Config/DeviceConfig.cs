@@ -1,5 +1,6 @@
 using Parkway.Virtio.Devices.Block;
 using Parkway.Virtio.Devices.Net;
+using Parkway.Virtio.Devices.Vsock;
 
 namespace Parkway.Machine.Config;
 
@@ -16,12 +17,14 @@ public enum ConsoleDevice
 /// <param name="Disks">virtio-blk disks (--disk), first.</param>
 /// <param name="Nets">virtio-net NICs on taps (--net), after the disks.</param>
 /// <param name="Console">Console device (--console).</param>
-/// <param name="Rng">A virtio-rng (--rng on), last.</param>
+/// <param name="Rng">A virtio-rng (--rng on), after the console.</param>
+/// <param name="Vsock">A virtio-vsock with its hybrid host socket (--vsock), last; null for none.</param>
 public sealed record DeviceConfig(
     IReadOnlyList<BlockDiskOptions> Disks,
     IReadOnlyList<NetOptions> Nets,
     ConsoleDevice Console,
-    bool Rng)
+    bool Rng,
+    VsockOptions? Vsock = null)
 {
     /// <summary>No virtio device: the PL011 console only.</summary>
     public static DeviceConfig None { get; } = new([], [], ConsoleDevice.Pl011, Rng: false);

@@ -9,6 +9,7 @@ using Parkway.Virtio.Devices.Block;
 using Parkway.Virtio.Devices.Console;
 using Parkway.Virtio.Devices.Net;
 using Parkway.Virtio.Devices.Rng;
+using Parkway.Virtio.Devices.Vsock;
 using Parkway.Virtio.Diagnostics;
 using Parkway.Virtio.Events;
 using Parkway.Virtio.Transport;
@@ -20,14 +21,17 @@ namespace Parkway.Machine.Virtio;
 /// The machine's virtio-mmio devices, from their host backends to their KVM wiring.
 /// <para>Life cycle: <see cref="Open"/> checks and opens every backend (disk images, taps) before
 /// KVM is touched, so user mistakes stay exit-2 errors; <see cref="Attach"/> creates one transport
-/// per device in QEMU virt's slots (disks, then NICs, then the console, then the rng), registers
+/// per device in QEMU virt's slots (disks, then NICs, then the console, the rng, the vsock), registers
 /// each queue's notification eventfd with KVM_IOEVENTFD (data match on QueueNotify) and the
 /// slot's interrupt eventfd with KVM_IRQFD, and puts the register window on the MMIO bus. A
 /// transport starts its worker thread when the guest sets DRIVER_OK.</para>
-/// <para>Ownership: this set owns every backend fd, every transport (which owns its queue
-/// eventfds and joins its worker) and every interrupt eventfd. <see cref="Dispose"/> runs after
-/// the vCPU threads are joined (the machine stops them first) and while the VM fd is still open:
-/// workers joined, KVM registrations removed, eventfds closed, backends closed, each once.</para>
+/// <para>Ownership: this set owns every backend fd (disk images, taps, the console's input queue
+/// and its eventfd, the vsock device with its listening socket and streams), every transport
+/// (which owns its queue eventfds and joins its worker) and every interrupt eventfd.
+/// <see cref="Dispose"/> runs after the vCPU threads are joined (the machine stops them first)
+/// and while the VM fd is still open: workers joined, KVM registrations removed, eventfds
+/// closed, backends closed (after their transports: a backend's fds are polled by the worker),
+/// each once.</para>
 /// </summary>
 public sealed class VirtioDeviceSet : IDisposable
 {
@@ -37,14 +41,19 @@ public sealed class VirtioDeviceSet : IDisposable
     private readonly List<PendingDevice> _pending;
     private readonly List<AttachedDevice> _attached = [];
     private readonly GuestErrorLog _log;
+    private readonly (ConsoleInput Queue, Stream Source)? _consoleInput;
     private IKvmEventfdRegistrar? _kvm;
     private bool _disposed;
 
-    private VirtioDeviceSet(List<PendingDevice> pending, GuestErrorLog log)
+    private VirtioDeviceSet(List<PendingDevice> pending, GuestErrorLog log, (ConsoleInput, Stream)? consoleInput)
     {
         _pending = pending;
         _log = log;
+        _consoleInput = consoleInput;
     }
+
+    /// <summary>Name of the thread that copies host input into the virtio console's queue.</summary>
+    public const string ConsoleInputThreadName = "console-input";
 
     /// <summary>The slots in use, in order (for the FDT and the DSDT).</summary>
     public IReadOnlyList<VirtioMmioSlot> Slots => [.. _pending.Select(static (_, i) => VirtioMmioSlot.QemuVirt(i))];
@@ -54,17 +63,22 @@ public sealed class VirtioDeviceSet : IDisposable
 
     /// <summary>
     /// Opens every backend <paramref name="config"/> names. A virtio console writes to
-    /// <paramref name="consoleOutput"/> (the --serial destination; null discards).
+    /// <paramref name="consoleOutput"/> (the --serial destination; null discards) and reads
+    /// <paramref name="consoleInput"/> (null: no input), through a bounded queue that a thread
+    /// started by <see cref="Attach"/> fills. The vsock device starts listening on its socket
+    /// here, so a path that cannot be bound is still the user's mistake.
     /// Throws <see cref="VirtioConfigurationException"/> for the user's mistakes.
     /// </summary>
-    public static VirtioDeviceSet Open(DeviceConfig config, Stream? consoleOutput, ILogger logger)
+    public static VirtioDeviceSet Open(DeviceConfig config, Stream? consoleOutput, ILogger logger, Stream? consoleInput = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var log = new GuestErrorLog(logger, GuestErrorInterval);
         var pending = new List<PendingDevice>();
+        (ConsoleInput, Stream)? input = null;
         try
         {
-            int count = config.Disks.Count + config.Nets.Count + (config.Console == ConsoleDevice.Virtio ? 1 : 0) + (config.Rng ? 1 : 0);
+            int count = config.Disks.Count + config.Nets.Count + (config.Console == ConsoleDevice.Virtio ? 1 : 0) + (config.Rng ? 1 : 0)
+                + (config.Vsock is null ? 0 : 1);
             if (count > VirtioMmioSlot.Count)
             {
                 throw new VirtioConfigurationException($"too many virtio devices: {count} (the virt machine has {VirtioMmioSlot.Count} virtio-mmio slots)");
@@ -87,7 +101,14 @@ public sealed class VirtioDeviceSet : IDisposable
 
             if (config.Console == ConsoleDevice.Virtio)
             {
-                pending.Add(new PendingDevice(new VirtioConsoleDevice("virtio-console", consoleOutput ?? Stream.Null, input: null, log), null));
+                ConsoleInput? queue = null;
+                if (consoleInput is not null)
+                {
+                    queue = new ConsoleInput();
+                    input = (queue, consoleInput);
+                }
+
+                pending.Add(new PendingDevice(new VirtioConsoleDevice("virtio-console", consoleOutput ?? Stream.Null, queue, log), queue));
             }
 
             if (config.Rng)
@@ -95,7 +116,15 @@ public sealed class VirtioDeviceSet : IDisposable
                 pending.Add(new PendingDevice(new VirtioRngDevice("virtio-rng", log), null));
             }
 
-            return new VirtioDeviceSet(pending, log);
+            if (config.Vsock is { } vsock)
+            {
+                VsockOptionsParser.CheckSocketPath(vsock);
+                // The device is its own backend: disposing it closes its sockets and deletes PATH.
+                var device = new VirtioVsockDevice("virtio-vsock0", vsock, log);
+                pending.Add(new PendingDevice(device, device));
+            }
+
+            return new VirtioDeviceSet(pending, log, input);
         }
         catch
         {
@@ -146,6 +175,10 @@ public sealed class VirtioDeviceSet : IDisposable
             attached.Wired = true;
             bus.Register(slot.BaseAddress, VirtioMmioSlot.WindowSize, new VirtioMmioBusDevice(transport));
         }
+
+        // Host input starts flowing only once the console exists for the guest. The pump blocks
+        // when the queue is full, so a guest that posts no receive buffers stops the reading.
+        _consoleInput?.Queue.StartPump(_consoleInput.Value.Source, ConsoleInputThreadName);
     }
 
     /// <summary>

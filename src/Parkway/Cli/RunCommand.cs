@@ -7,6 +7,7 @@ using Parkway.Machine.Config;
 using Parkway.Qmp;
 using Parkway.Virtio.Devices.Block;
 using Parkway.Virtio.Devices.Net;
+using Parkway.Virtio.Devices.Vsock;
 
 namespace Parkway.Cli;
 
@@ -31,13 +32,17 @@ internal static class RunCommand
         var metricsInterval = new Option<string?>("--metrics-interval") { Description = "seconds between metrics lines (default 60)" };
         var disk = new Option<string[]>("--disk") { Description = "virtio-blk disk: path=FILE[,readonly=on][,id=ID][,serial=S] (repeatable)", Arity = ArgumentArity.ZeroOrMore };
         var net = new Option<string[]>("--net") { Description = "virtio-net NIC on an existing tap: tap=NAME[,mac=MAC][,id=ID] (repeatable)", Arity = ArgumentArity.ZeroOrMore };
-        var console = new Option<string>("--console") { Description = "guest console device: pl011 (ttyAMA0) or virtio (hvc0, beside the PL011); output goes where --serial says", DefaultValueFactory = _ => "pl011" };
+        var console = new Option<string>("--console") { Description = "guest console device: pl011 (ttyAMA0, output only) or virtio (hvc0, beside the PL011; with --serial stdio it also reads stdin); output goes where --serial says", DefaultValueFactory = _ => "pl011" };
         var rng = new Option<string>("--rng") { Description = "virtio-rng entropy device fed by the host's getrandom: on or off", DefaultValueFactory = _ => "off" };
+        var vsock = new Option<string?>("--vsock")
+        {
+            Description = "virtio-vsock with a hybrid vsock host side: cid=N,socket=PATH (host programs connect to PATH and write 'CONNECT <port>\\n'; guest connections to host port P reach PATH_P)",
+        };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, unplugTimeout, metrics, metricsInterval, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, logLevel,
         };
         command.SetAction(result =>
         {
@@ -55,7 +60,8 @@ internal static class RunCommand
                     [.. (result.GetValue(disk) ?? []).Select(BlockOptionsParser.Parse)],
                     [.. (result.GetValue(net) ?? []).Select(NetOptionsParser.Parse)],
                     DeviceConfig.ParseConsole(result.GetValue(console)!),
-                    CommonOptions.ParseOnOff(result.GetValue(rng)!, "--rng")));
+                    CommonOptions.ParseOnOff(result.GetValue(rng)!, "--rng"),
+                    result.GetValue(vsock) is { } vsockText ? VsockOptionsParser.Parse(vsockText) : null));
             if (config.Cpus.HotpluggableBoot && !config.Acpi)
             {
                 throw new ConfigurationException("--cpus: hotpluggable-boot=on needs --acpi on (a device tree cannot describe a CPU the guest may eject)");

@@ -1,5 +1,6 @@
 # Virtio devices on real KVM: disks (two at once, one read-only) and the rng with a device tree,
-# a disk with ACPI, the virtio console as the guest's only console, and the CLI's refusals.
+# a disk with ACPI, the virtio console as the guest's only console (output and input), and the
+# CLI's refusals.
 # The disk images come from the test (/disks/*.img, known first MiB); after each run the images
 # are read back here and their checksums printed, so the test checks what the guest wrote.
 . /scenarios/scenario-lib.sh
@@ -40,8 +41,17 @@ device_case disk-acpi --acpi on --cpus boot=1,max=1 --disk path=/disks/c.img \
   --cmdline "console=ttyAMA0 $VIRTIO parkway.disk"
 image_sums disk-acpi /disks/c.img
 
-device_case console-hvc --acpi off --cpus boot=2,max=2 --console virtio \
-  --cmdline "console=hvc0 $VIRTIO parkway.hvc"
+# hvc0 is also the guest's input: a line written to Parkway's stdin once the guest waits for it
+# reaches the guest's reader. Parkway's stdin is a fifo opened read-write (no blocking open, no
+# end of file), written to only after the guest said it waits: input that arrives live.
+mkfifo /tmp/hvc-in
+parkway run $GUEST_ARGS --acpi off --cpus boot=2,max=2 --console virtio \
+  --cmdline "console=hvc0 $VIRTIO parkway.hvc parkway.hvcin" <> /tmp/hvc-in > /tmp/console-hvc.out 2> /tmp/console-hvc.err &
+pid=$!
+wait_for_line /tmp/console-hvc.out "PARKWAY-HVCIN waiting" $pid 2400 && echo "typed on the host" > /tmp/hvc-in
+wait $pid
+echo "SCENARIO console-hvc exit=$?"
+report console-hvc
 
 mkdir -p /tmp/a-directory
 head -c 1000 /dev/zero > /tmp/odd.img

@@ -32,7 +32,7 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
         CliResult result = ParkwayCli.Run("run", "--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (string option in new[] { "--kernel", "--initramfs", "--cmdline", "--cpus", "--memory", "--serial", "--acpi", "--log-level", "--disk", "--net", "--console", "--rng" })
+        foreach (string option in new[] { "--kernel", "--initramfs", "--cmdline", "--cpus", "--memory", "--serial", "--acpi", "--log-level", "--disk", "--net", "--console", "--rng", "--vsock" })
         {
             Assert.Contains(option, result.Stdout, StringComparison.Ordinal);
         }
