@@ -6,7 +6,7 @@ public static class KvmArm64Capabilities
     /// <summary>KVM_CAP_ARM_PMU_V3: vCPUs may have a virtual PMUv3.</summary>
     public const int ArmPmuV3 = 126;
     /// <summary>KVM_CAP_STEAL_TIME: paravirtual stolen-time reporting (arm64: PV_TIME_ST).</summary>
-    public const int StealTime = 224;
+    public const int StealTime = 187;
 
     /// <summary>KVM_ARM_VCPU_PMU_V3: the vCPU feature bit (features[0]).</summary>
     public const int FeaturePmuV3 = 3;

@@ -32,15 +32,14 @@ public sealed class MachineLifetimeTests
     }
 
     [Fact]
-    public void A_request_from_another_thread_wakes_a_blocked_waiter()
+    public async Task A_request_from_another_thread_wakes_a_blocked_waiter()
     {
         var lifetime = new MachineLifetime();
-        Task<MachineExit?> waiter = Task.Factory.StartNew(() => lifetime.WaitForExitOrReset(out _), TaskCreationOptions.LongRunning);
+        Task<MachineExit?> waiter = Task.Factory.StartNew(() => lifetime.WaitForExitOrReset(out _), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         lifetime.RequestReset(ResetCause.Guest);
 
-        Assert.True(waiter.Wait(TimeSpan.FromSeconds(20)));
-        Assert.Null(waiter.Result);
+        Assert.Null(await waiter.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Theory]
