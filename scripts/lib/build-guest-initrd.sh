@@ -10,7 +10,7 @@ INIT="$PARKWAY_ROOT/guest/init"
 OUT_DIR="$PARKWAY_CACHE/guest"
 OUT="$OUT_DIR/initrd"
 # Applets guest/init runs (the rest of what it does is shell builtins).
-APPLETS=(sh mount cat echo sleep poweroff head base64 dmesg grep tr ls insmod dd sha256sum sync wc ip ping nc timeout mkfifo)
+APPLETS=(sh mount cat echo sleep poweroff reboot date sed head base64 dmesg grep tr ls insmod dd sha256sum sync wc ip ping nc timeout mkfifo)
 MODULES_DIR="$PARKWAY_CACHE/kernels/6.12/modules"
 
 bash "$(dirname "${BASH_SOURCE[0]}")/fetch-guest-assets.sh"

@@ -55,6 +55,12 @@ public interface IQmpMachine
     void SystemPowerdown();
 
     /// <summary>
+    /// <c>system_reset</c>: reset the machine (QEMU's hard reset); returns before the reset happens,
+    /// which raises <c>RESET {"guest": false, "reason": "host-qmp-system-reset"}</c>.
+    /// </summary>
+    void SystemReset();
+
+    /// <summary>
     /// <c>quit</c>: called after the <c>{"return": {}}</c> reply has been written. Should request the VMM
     /// to exit and return promptly (raise <c>SHUTDOWN {"guest": false, "reason": "host-qmp-quit"}</c>);
     /// dispose the server from the VMM's own shutdown path, not from inside this call.

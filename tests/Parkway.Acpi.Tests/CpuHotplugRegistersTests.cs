@@ -185,6 +185,22 @@ public class CpuHotplugRegistersTests
     }
 
     [Fact]
+    public void Reset_clears_selector_command_and_a_half_written_ost_report()
+    {
+        Select(5);
+        WriteByte(5, 1);
+        WriteDword(8, 0x103); // _OST event recorded, its status not yet written
+
+        _registers.Reset();
+
+        Assert.Equal(0u, _registers.Selector);
+        Select(5);
+        WriteByte(5, 2);
+        WriteDword(8, 0x80);
+        Assert.Equal([(5, 0u, 0x80u)], _backend.OstReports); // the old event is gone
+    }
+
+    [Fact]
     public void Unknown_commands_are_ignored_and_keep_the_previous_command()
     {
         Select(2);

@@ -33,6 +33,14 @@ public class GedRegistersTests
     }
 
     [Fact]
+    public void Reset_drops_events_the_guest_did_not_read()
+    {
+        _ged.Raise(GedEventBits.CpuHotplug);
+        _ged.Reset();
+        Assert.Equal(0u, ReadSelector());
+    }
+
+    [Fact]
     public void A_dword_read_returns_the_accumulated_bits_and_clears_them()
     {
         _ged.Raise(GedEventBits.CpuHotplug);

@@ -76,6 +76,26 @@ public sealed class IaslTests : IDisposable
     }
 
     [Fact]
+    public void The_rtc_and_the_pmu_interrupt_disassemble_as_qemu_virt_describes_them()
+    {
+        var platform = TestPlatforms.Create(2, 4, performanceInterruptGsiv: 23, rtc: (0x0901_0000, 34));
+        var set = AcpiTableSetBuilder.Build(platform, TestPlatforms.TablesBase);
+        set.WriteFiles(_directory);
+        Assert.Empty(Disassemble("dsdt"));
+        Assert.Empty(Disassemble("apic"));
+
+        var dsdt = File.ReadAllText(Path.Combine(_directory, "dsdt.dsl"));
+        Assert.Contains("Device (RTC0)", dsdt, StringComparison.Ordinal);
+        Assert.Contains("Name (_HID, \"LNRO0013\")", dsdt, StringComparison.Ordinal);
+        Assert.Matches(@"Memory32Fixed \(ReadWrite,\s+0x09010000,\s+// Address Base\s+0x00001000,", dsdt);
+        Assert.Matches(@"Interrupt \(ResourceConsumer, Level, ActiveHigh, Exclusive, ,, \)\s+\{\s+0x00000022,", dsdt);
+
+        // Every GICC names the PMU's PPI (the guest otherwise logs "No ACPI PMU IRQ for CPUn").
+        var apic = File.ReadAllText(Path.Combine(_directory, "apic.dsl"));
+        Assert.Equal(4, Regex.Count(apic, @"Performance Interrupt : 00000017"));
+    }
+
+    [Fact]
     public void Disassembled_dsdt_recompiles_to_the_same_aml()
     {
         var set = AcpiTableSetBuilder.Build(TestPlatforms.Create(2, 8), TestPlatforms.TablesBase);

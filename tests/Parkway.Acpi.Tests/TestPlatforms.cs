@@ -20,7 +20,7 @@ internal static class TestPlatforms
     public static ulong KvmMpidr(uint vcpuId) =>
         0x8000_0000UL | (vcpuId & 0xF) | (((vcpuId >> 4) & 0xFF) << 8) | (((vcpuId >> 12) & 0xFF) << 16);
 
-    public static AcpiPlatform Create(int bootCpus, int possibleCpus, uint sockets = 1, uint clusters = 1, uint threads = 1, uint performanceInterruptGsiv = 0)
+    public static AcpiPlatform Create(int bootCpus, int possibleCpus, uint sockets = 1, uint clusters = 1, uint threads = 1, uint performanceInterruptGsiv = 0, (ulong Base, uint Gsiv)? rtc = null)
     {
         var cores = (uint)possibleCpus / (sockets * clusters * threads);
         var cpus = new List<AcpiCpu>();
@@ -42,6 +42,7 @@ internal static class TestPlatforms
             new Arm64AcpiPlatform(GicdBase, [(GicrBase, RedistributorStride * (ulong)possibleCpus)], UartBase, UartGsiv)
             {
                 PerformanceInterruptGsiv = performanceInterruptGsiv,
+                Rtc = rtc,
             });
     }
 }

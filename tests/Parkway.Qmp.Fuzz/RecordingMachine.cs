@@ -89,6 +89,12 @@ internal sealed class RecordingMachine : IQmpMachine
         return 0;
     });
 
+    public void SystemReset() => Record("system_reset", () =>
+    {
+        Raise("RESET", new JsonObject { ["guest"] = false, ["reason"] = "host-qmp-system-reset" });
+        return 0;
+    });
+
     public void Quit() => Record("quit", () =>
     {
         // A real VMM would now exit; the fuzzer's machine stays, so the run can go on.

@@ -32,7 +32,7 @@ public sealed class CommandTests : IDisposable
         [
             "cont", "device_add", "device_del", "device_set", "qmp_capabilities", "query-commands", "query-cpus-fast",
             "query-cpus-power-state", "query-cpus-powerstate", "query-hotpluggable-cpus", "query-status", "query-version",
-            "quit", "set-vcpus", "stop", "system_powerdown",
+            "quit", "set-vcpus", "stop", "system_powerdown", "system_reset",
         ];
         Assert.Equal(expected, names);
     }
@@ -161,6 +161,7 @@ public sealed class CommandTests : IDisposable
     [InlineData("""{"execute": "stop"}""", "stop")]
     [InlineData("""{"execute": "cont", "arguments": {}}""", "cont")]
     [InlineData("""{"execute": "system_powerdown"}""", "system_powerdown")]
+    [InlineData("""{"execute": "system_reset"}""", "system_reset")]
     public void Simple_commands_reach_the_machine_and_return_an_empty_object(string request, string call)
     {
         _client.Send(request);
@@ -314,6 +315,10 @@ public sealed class CommandTests : IDisposable
         }
 
         public void SystemPowerdown()
+        {
+        }
+
+        public void SystemReset()
         {
         }
 

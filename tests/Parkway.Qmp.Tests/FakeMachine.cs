@@ -60,6 +60,8 @@ internal sealed class FakeMachine : IQmpMachine
 
     public void SystemPowerdown() => Record("system_powerdown", () => 0);
 
+    public void SystemReset() => Record("system_reset", () => 0);
+
     public void Quit() => Record("quit", () =>
     {
         OnQuit?.Invoke();

@@ -28,6 +28,9 @@ public sealed record Arm64AcpiPlatform(
     /// </summary>
     public IReadOnlyList<(uint Index, ulong Base, uint Gsiv)> VirtioMmioDevices { get; init; } = [];
 
+    /// <summary>The PL031 RTC (register window base, interrupt GSIV), described as <c>RTC0</c> after the PL011; null: none.</summary>
+    public (ulong Base, uint Gsiv)? Rtc { get; init; }
+
     /// <summary>SPCR baud rate code: 7 = 115200 (default), 0 = as is.</summary>
     public byte SerialBaudRate { get; init; } = Spcr.BaudRate115200;
 
@@ -60,7 +63,10 @@ public sealed record Arm64AcpiPlatform(
 
     /// <inheritdoc />
     public IReadOnlyList<IAmlWritable> DsdtDevices(AcpiPlatform platform) =>
-        [Pl011Aml.Build(UartBase, UartGsiv), .. VirtioMmioDevices.Select(static d => Devices.VirtioMmioAml.Build(d.Index, d.Base, d.Gsiv))];
+        [
+            Pl011Aml.Build(UartBase, UartGsiv),
+            .. Rtc is { } rtc ? [Pl031Aml.Build(rtc.Base, rtc.Gsiv)] : Array.Empty<IAmlWritable>(),
+            .. VirtioMmioDevices.Select(static d => Devices.VirtioMmioAml.Build(d.Index, d.Base, d.Gsiv))];
 
     /// <inheritdoc />
     public byte[] CpuMat(AcpiPlatform platform, AcpiCpu cpu) => Gicc(cpu, forceEnabled: true).ToBytes();

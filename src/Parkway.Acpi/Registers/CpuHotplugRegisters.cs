@@ -49,6 +49,20 @@ public sealed class CpuHotplugRegisters
         }
     }
 
+    /// <summary>
+    /// Machine reset: selector 0, no command, no _OST event recorded. The CPUs' enabled bits are the
+    /// backend's (the slots) and are kept: a CPU plugged before the reset reads enabled after it.
+    /// </summary>
+    public void Reset()
+    {
+        using (_lock.EnterScope())
+        {
+            _selector = 0;
+            _command = 0;
+            Array.Clear(_ostEvents);
+        }
+    }
+
     /// <summary>Handles a guest read of <paramref name="data"/>.Length bytes at <paramref name="offset"/>.</summary>
     public void Read(uint offset, Span<byte> data)
     {

@@ -39,6 +39,9 @@ public sealed class GedRegisters
         _pulseInterrupt();
     }
 
+    /// <summary>Machine reset: events the old guest did not read are dropped (the next guest scans at boot).</summary>
+    public void Reset() => Interlocked.Exchange(ref _pending, 0);
+
     /// <summary>Handles a guest read; only a 4-byte read at offset 0 returns (and clears) the events.</summary>
     public void Read(uint offset, Span<byte> data)
     {

@@ -8,12 +8,17 @@ namespace Parkway.Machine.Arm64;
 /// <summary>
 /// Describes the arm64 virt machine to the ACPI table builder: EVERY possible CPU gets a GICC and a
 /// processor device (boot CPUs Enabled, the others Online Capable), the GICv3 with redistributor
-/// regions for all of them, the PL011, the GED and the CPU hotplug register block.
+/// regions for all of them, the PL011, the PL031 RTC, the GED and the CPU hotplug register block;
+/// with a virtual PMU each GICC names its interrupt.
 /// </summary>
 public static class Arm64AcpiDescription
 {
     /// <summary>Builds the description from the slots' architecture ids (index = slot).</summary>
-    public static AcpiPlatform Describe(CpuConfig cpus, IReadOnlyList<ulong> archIds, IReadOnlyList<VirtioMmioSlot>? virtioSlots = null)
+    /// <param name="cpus">The CPU configuration.</param>
+    /// <param name="archIds">Each slot's MPIDR.</param>
+    /// <param name="virtioSlots">The virtio-mmio transports in use.</param>
+    /// <param name="withPmu">Every GICC names the PMU interrupt (the vCPUs have a virtual PMUv3).</param>
+    public static AcpiPlatform Describe(CpuConfig cpus, IReadOnlyList<ulong> archIds, IReadOnlyList<VirtioMmioSlot>? virtioSlots = null, bool withPmu = false)
     {
         if (archIds.Count != cpus.Max)
         {
@@ -44,6 +49,8 @@ public static class Arm64AcpiDescription
                 VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.UartSpi))
             {
                 VirtioMmioDevices = [.. (virtioSlots ?? []).Select(static s => ((uint)s.Index, s.BaseAddress, s.InterruptId))],
+                Rtc = (VirtMemoryMap.RtcBase, VirtMemoryMap.SpiToInterruptId(VirtMemoryMap.RtcSpi)),
+                PerformanceInterruptGsiv = withPmu ? (uint)VirtualPmu.InterruptId : 0,
             });
     }
 

@@ -19,6 +19,9 @@ public sealed class Arm64Vcpu : KernelVcpu
     /// <inheritdoc />
     protected override void ResetCore() => Kvm.ArmInit(_poweredOff);
 
+    /// <summary>The KVM vCPU, for the arm64 vCPU attributes (PMU, stolen time); no thread may run it meanwhile.</summary>
+    internal KvmVcpu Kernel => Kvm;
+
     /// <summary>KVM_ARM_VCPU_INIT with <paramref name="init"/> (the first initialisation).</summary>
     internal void Initialize(in KvmVcpuInit init) => Kvm.ArmInit(init);
 }

@@ -18,8 +18,11 @@ public sealed class Arm64VcpuArchitecture : IVcpuArchitecture
 
     private readonly KvmVcpuInit _template;
 
-    /// <summary>Computes the template from the VM's preferred target.</summary>
-    public Arm64VcpuArchitecture(KvmVm vm)
+    /// <summary>
+    /// Computes the template from the VM's preferred target; with <paramref name="withPmu"/> every
+    /// vCPU gets the PMUv3 feature (KVM wants the same features on all of them).
+    /// </summary>
+    public Arm64VcpuArchitecture(KvmVm vm, bool withPmu = false)
     {
         _template = vm.ArmPreferredTarget();
         unsafe
@@ -31,6 +34,10 @@ public sealed class Arm64VcpuArchitecture : IVcpuArchitecture
             }
 
             _template.Features[0] = 1u << FeaturePsci02;
+            if (withPmu)
+            {
+                _template.Features[0] |= 1u << KvmArm64Capabilities.FeaturePmuV3;
+            }
         }
     }
 

@@ -23,7 +23,10 @@ public sealed partial class Arm64VirtMachine : IMachine
     private readonly List<IDisposable> _owned = [];
     private readonly ILogger _logger;
     private Pl011Uart? _uart;
+    private Pl031Rtc? _rtc;
+    private CpuHotplugRegisters? _hotplugRegisters;
     private VirtioDeviceSet? _virtio;
+    private StolenTime? _stolenTime;
 
     private Arm64VirtMachine(VmConfig config, ILogger logger)
     {
@@ -181,7 +184,12 @@ public sealed partial class Arm64VirtMachine : IMachine
             Log.VcpuFailed(_logger, slot.Index, error.Message);
             Lifetime.RequestExit(1, $"vCPU {slot.Index} failed: {error.Message}");
         });
-        MachineExit exit = Lifetime.WaitForExit();
+        MachineExit? exit;
+        while ((exit = Lifetime.WaitForExitOrReset(out ResetCause reset)) is null)
+        {
+            ResetInPlace(reset);
+        }
+
         // vCPUs first (no guest can touch a device register or ring any more), then the device
         // workers, then the console is drained.
         Cpus.StopAll();
@@ -214,11 +222,11 @@ public sealed partial class Arm64VirtMachine : IMachine
 
     /// <inheritdoc />
     /// <remarks>
-    /// Refused: Parkway does not reboot guests yet (a guest's own PSCI SYSTEM_RESET ends the machine
-    /// with exit 0, like Firecracker). Rebooting needs every vCPU reset and the boot data reloaded.
+    /// Asynchronous, like QEMU's: the request is handed to the thread in <see cref="Run"/>, which
+    /// resets the machine (Arm64VirtMachine.Reset.cs) and raises <see cref="MachineLifetime.ResetDone"/>;
+    /// with <c>--on-reset exit</c> the machine ends instead.
     /// </remarks>
-    public void Reset() =>
-        throw new MachineRequestException("reset is not supported: Parkway does not reboot guests (a guest reset ends the machine)");
+    public void Reset() => Lifetime.RequestReset(ResetCause.HostQmpSystemReset);
 
     /// <inheritdoc />
     public void Dispose()
@@ -273,11 +281,13 @@ public sealed partial class Arm64VirtMachine : IMachine
         StartupTrace.Mark("guest RAM mapped");
 
         // The order is the point of Parkway: all possible vCPUs first, then the vGIC for all of them.
-        Cpus = Own(CpuManager.CreateAll(Vm, Config.Cpus, new Arm64VcpuArchitecture(Vm), _logger));
+        HasPmu = VirtualPmu.IsSupported(Vm);
+        Cpus = Own(CpuManager.CreateAll(Vm, Config.Cpus, new Arm64VcpuArchitecture(Vm, HasPmu), _logger));
         StartupTrace.Mark("every possible vCPU created");
         Gic = Own(VgicV3.Create(Vm, VirtMemoryMap.RedistributorRegions(Config.Cpus.Max), 32 + VirtMemoryMap.SpiCount));
         Gic.Initialize();
         StartupTrace.Mark("vGIC created and initialised");
+        SetUpPmuAndStolenTime();
     }
 
     private void InstallPsciPolicy()
@@ -302,7 +312,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         Ged.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "GED", message);
         Mmio.Register(VirtMemoryMap.GedBase, VirtMemoryMap.GedSize, new GedDevice(Ged));
 
-        var hotplug = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
+        var hotplug = _hotplugRegisters = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
         hotplug.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "CPU hotplug", message);
         Mmio.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
     }
@@ -333,6 +343,9 @@ public sealed partial class Arm64VirtMachine : IMachine
         _uart = Own(new Pl011Uart(serial, new SpiLine(Vm, VirtMemoryMap.UartSpi)));
         _uart.OutputFailed += message => Log.ConsoleOutputFailed(_logger, message);
         Mmio.Register(VirtMemoryMap.UartBase, VirtMemoryMap.UartSize, _uart);
+        _rtc = Own(new Pl031Rtc(new SpiLine(Vm, VirtMemoryMap.RtcSpi)));
+        _rtc.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "PL031", message);
+        Mmio.Register(VirtMemoryMap.RtcBase, VirtMemoryMap.RtcSize, _rtc);
         _virtio?.Attach(Vm, Memory, Mmio);
     }
 
@@ -360,7 +373,7 @@ public sealed partial class Arm64VirtMachine : IMachine
 
         if (Config.Acpi)
         {
-            AcpiPlatform platform = Arm64AcpiDescription.Describe(Config.Cpus, [.. Cpus.Slots.Select(static s => s.ArchId)], VirtioSlots);
+            AcpiPlatform platform = Arm64AcpiDescription.Describe(Config.Cpus, [.. Cpus.Slots.Select(static s => s.ArchId)], VirtioSlots, HasPmu);
             AcpiTables = Arm64AcpiBoot.Write(Memory, layout, platform, Config.Cmdline);
         }
         else
@@ -386,7 +399,8 @@ public sealed partial class Arm64VirtMachine : IMachine
             Config.Cmdline,
             layout.InitrdAddress,
             layout.InitrdSize,
-            [.. VirtioSlots.Select(VirtioMmioDeviceTreeNode.For)]));
+            [.. VirtioSlots.Select(VirtioMmioDeviceTreeNode.For)],
+            HasPmu));
         if ((ulong)fdt.Length > Arm64BootLayout.FdtMaxSize)
         {
             throw new InvalidOperationException($"device tree of {fdt.Length} bytes exceeds its {Arm64BootLayout.FdtMaxSize}-byte slot");

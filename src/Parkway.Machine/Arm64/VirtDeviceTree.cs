@@ -7,7 +7,7 @@ namespace Parkway.Machine.Arm64;
 /// <summary>
 /// Builds the flattened device tree of the arm64 virt machine for FDT (non-ACPI) boot: memory,
 /// the plugged CPUs with their MPIDRs, PSCI, the GICv3 with its redistributor regions, the arch
-/// timer, the PL011 and /chosen. Node names and properties follow QEMU's virt board.
+/// timer, the PMU (when the vCPUs have one), the PL011, the PL031 RTC and /chosen. Node names and properties follow QEMU's virt board.
 /// </summary>
 public static class VirtDeviceTree
 {
@@ -23,7 +23,8 @@ public static class VirtDeviceTree
         string Bootargs,
         ulong InitrdAddress,
         ulong InitrdSize,
-        IReadOnlyList<VirtioMmioDeviceTreeNode>? VirtioDevices = null);
+        IReadOnlyList<VirtioMmioDeviceTreeNode>? VirtioDevices = null,
+        bool Pmu = false);
 
     /// <summary>Returns the DTB bytes.</summary>
     public static byte[] Build(Inputs inputs)
@@ -96,6 +97,15 @@ public static class VirtDeviceTree
             .PropertyCells("interrupts", PpiType, 13, LevelHigh, PpiType, 14, LevelHigh, PpiType, 11, LevelHigh, PpiType, 10, LevelHigh)
             .EndNode();
 
+        if (inputs.Pmu)
+        {
+            // GICv3: no CPU mask in the PPI's flags (QEMU virt's node).
+            fdt.BeginNode("pmu")
+                .PropertyString("compatible", "arm,armv8-pmuv3")
+                .PropertyCells("interrupts", PpiType, VirtualPmu.Ppi, LevelHigh)
+                .EndNode();
+        }
+
         fdt.BeginNode("apb-pclk")
             .PropertyString("compatible", "fixed-clock")
             .PropertyU32("#clock-cells", 0)
@@ -110,6 +120,14 @@ public static class VirtDeviceTree
             .PropertyCells("interrupts", SpiType, VirtMemoryMap.UartSpi, LevelHigh)
             .PropertyCells("clocks", clockPhandle, clockPhandle)
             .PropertyStrings("clock-names", "uartclk", "apb_pclk")
+            .EndNode();
+
+        fdt.BeginNode($"pl031@{VirtMemoryMap.RtcBase:x}")
+            .PropertyStrings("compatible", "arm,pl031", "arm,primecell")
+            .PropertyCells("reg", Hi(VirtMemoryMap.RtcBase), Lo(VirtMemoryMap.RtcBase), 0, (uint)VirtMemoryMap.RtcSize)
+            .PropertyCells("interrupts", SpiType, VirtMemoryMap.RtcSpi, LevelHigh)
+            .PropertyU32("clocks", clockPhandle)
+            .PropertyString("clock-names", "apb_pclk")
             .EndNode();
 
         // In slot order, so the guest probes slot 0 first (vda is the first --disk).

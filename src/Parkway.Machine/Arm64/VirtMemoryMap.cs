@@ -31,6 +31,18 @@ public static class VirtMemoryMap
     /// <summary>PL011 interrupt: SPI 1.</summary>
     public const uint UartSpi = 1;
 
+    /// <summary>PL031 real-time clock (QEMU VIRT_RTC).</summary>
+    public const ulong RtcBase = 0x0901_0000;
+    /// <summary>PL031 register window.</summary>
+    public const ulong RtcSize = 0x1000;
+    /// <summary>PL031 interrupt: SPI 2.</summary>
+    public const uint RtcSpi = 2;
+
+    /// <summary>Stolen-time structures (QEMU VIRT_PVTIME), outside RAM; up to the CPU hotplug block.</summary>
+    public const ulong PvtimeBase = 0x090A_0000;
+    /// <summary>Room for the stolen-time region (2048 vCPUs of 64 bytes).</summary>
+    public const ulong PvtimeSize = 0x2_0000;
+
     /// <summary>ACPI Generic Event Device (QEMU VIRT_ACPI_GED).</summary>
     public const ulong GedBase = 0x0908_0000;
     /// <summary>GED register window.</summary>

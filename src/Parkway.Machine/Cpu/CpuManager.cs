@@ -195,6 +195,11 @@ public sealed partial class CpuManager : IDisposable
                 throw new MachineRequestException("the machine is shutting down");
             }
 
+            if (_resetting)
+            {
+                throw new MachineRequestException("the machine is resetting; retry when the RESET event arrives");
+            }
+
             slot.IsPlugging = true;
             if (_exitHandler is not null)
             {

@@ -116,9 +116,12 @@ public sealed partial class VcpuExitDispatcher : IVcpuExitHandler
                 _lifetime.RequestExit(0, "guest powered off", ShutdownCause.GuestShutdown);
                 return VcpuExitAction.Stop;
             case KvmSystemEventType.Reset:
-                // Parkway does not reboot guests (like Firecracker): a reset ends the VM cleanly.
-                Log.GuestEvent(_logger, slot.Index, "requested a reset (system event RESET, e.g. PSCI SYSTEM_RESET); Parkway does not reboot guests, exiting");
-                _lifetime.RequestExit(0, "guest reset", ShutdownCause.GuestReset);
+                // This thread ends; the machine's main thread stops the others, resets the machine
+                // and starts the plugged CPUs again (--on-reset reboot), or the machine ends (exit).
+                Log.GuestEvent(_logger, slot.Index, _lifetime.OnReset == ResetAction.Reboot
+                    ? "requested a reset (system event RESET, e.g. PSCI SYSTEM_RESET); rebooting"
+                    : "requested a reset (system event RESET, e.g. PSCI SYSTEM_RESET); --on-reset exit, exiting");
+                _lifetime.RequestReset(ResetCause.Guest);
                 return VcpuExitAction.Stop;
             case KvmSystemEventType.Crash:
                 Log.GuestEvent(_logger, slot.Index, "reported a crash");

@@ -122,6 +122,25 @@ public sealed class Pl011Uart : IMmioDevice, IDisposable
         }
     }
 
+    /// <summary>
+    /// Machine reset: the partial line is written out, the registers go back to their reset values
+    /// (TRM: UARTCR 0x300, UARTIFLS 0x12, everything else 0, nothing masked in) and the interrupt
+    /// line is lowered. The output stream and its failure reporting are kept.
+    /// </summary>
+    public void Reset()
+    {
+        using (_lock.EnterScope())
+        {
+            FlushLine();
+            _interruptMask = 0;
+            _rawInterrupts = InterruptTx;
+            _lineControl = _integerBaud = _fractionalBaud = _dmaControl = 0;
+            _control = 0x300;
+            _fifoLevel = 0x12;
+            UpdateInterruptLine();
+        }
+    }
+
     /// <summary>Writes out any partial line (at shutdown).</summary>
     public void Flush()
     {

@@ -98,6 +98,24 @@ public sealed unsafe class GuestMemory : IDisposable
         return length;
     }
 
+    /// <summary>
+    /// Machine reset: every page is dropped and reads as zero again (MADV_DONTNEED on the private
+    /// anonymous mapping; KVM's stage-2 mappings follow through its MMU notifier). Costs nothing
+    /// per untouched page and gives the host the old guest's memory back. No vCPU or device may
+    /// touch RAM meanwhile.
+    /// </summary>
+    public void ZeroAll()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // SAFETY: the whole live mapping of Size bytes at _host; the caller guarantees no user.
+        if (Libc.Madvise(_host, (nuint)Size, Libc.MADV_DONTNEED) != 0)
+        {
+            throw new KvmException("madvise(guest RAM, MADV_DONTNEED)", Errno.Last);
+        }
+
+        // THP advice is per mapping and survives MADV_DONTNEED; nothing to redo.
+    }
+
     /// <summary>A writable view of guest RAM, after a bounds check.</summary>
     public Span<byte> Slice(ulong address, int length)
     {

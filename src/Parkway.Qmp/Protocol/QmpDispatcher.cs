@@ -153,6 +153,7 @@ internal sealed class QmpDispatcher
         _commands["stop"] = arguments => NoArguments(arguments, () => { _machine.Stop(); return EmptyObject; });
         _commands["cont"] = arguments => NoArguments(arguments, () => { _machine.Cont(); return EmptyObject; });
         _commands["system_powerdown"] = arguments => NoArguments(arguments, () => { _machine.SystemPowerdown(); return EmptyObject; });
+        _commands["system_reset"] = arguments => NoArguments(arguments, () => { _machine.SystemReset(); return EmptyObject; });
         _commands["quit"] = Quit;
     }
 

@@ -190,6 +190,20 @@ public sealed class VirtioMmioTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// Machine reset (no vCPU runs): what a driver's write of 0 to Status does — worker stopped,
+    /// device reset, queues and registers back to their reset values — and a pause is lifted (the
+    /// worker starts again when the next driver sets DRIVER_OK).
+    /// </summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            ResetDevice();
+            _paused = false;
+        }
+    }
+
     /// <summary>A guest load from the window.</summary>
     public void Read(ulong offset, Span<byte> data)
     {

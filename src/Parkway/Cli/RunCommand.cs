@@ -38,11 +38,16 @@ internal static class RunCommand
         {
             Description = "virtio-vsock with a hybrid vsock host side: cid=N,socket=PATH (host programs connect to PATH and write 'CONNECT <port>\\n'; guest connections to host port P reach PATH_P)",
         };
+        var onReset = new Option<string>("--on-reset")
+        {
+            Description = "what a guest reset (or QMP system_reset) does: reboot the guest in this process, or exit with 0",
+            DefaultValueFactory = _ => "reboot",
+        };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, onReset, logLevel,
         };
         command.SetAction(result =>
         {
@@ -70,7 +75,8 @@ internal static class RunCommand
             var options = new RunOptions(
                 ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"),
                 result.GetValue(metrics),
-                ParseSeconds(result.GetValue(metricsInterval), "--metrics-interval") ?? TimeSpan.FromSeconds(60));
+                ParseSeconds(result.GetValue(metricsInterval), "--metrics-interval") ?? TimeSpan.FromSeconds(60),
+                ParseOnReset(result.GetValue(onReset)!));
             if (result.GetValue(metricsInterval) is not null && options.MetricsPath is null)
             {
                 throw new ConfigurationException("--metrics-interval: needs --metrics PATH");
@@ -106,7 +112,15 @@ internal static class RunCommand
     }
 
     /// <summary>The run options that are not part of the machine's configuration.</summary>
-    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval);
+    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval, ResetAction OnReset);
+
+    /// <summary><c>--on-reset reboot|exit</c>.</summary>
+    internal static ResetAction ParseOnReset(string text) => text switch
+    {
+        "reboot" => ResetAction.Reboot,
+        "exit" => ResetAction.Exit,
+        _ => throw new ConfigurationException($"--on-reset: expected reboot or exit, got '{text}'"),
+    };
 
     private static int Run(VmConfig config, LogLevel level, RunOptions options)
     {
@@ -116,6 +130,7 @@ internal static class RunCommand
         using MetricsWriter? metrics = options.MetricsPath is { } path ? MetricsWriter.Open(path) : null;
         using IMachine machine = MachineFactory.Build(config, logger);
         machine.Hotplug.UnplugTimeout = options.UnplugTimeout;
+        machine.Lifetime.OnReset = options.OnReset;
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
         metrics?.Start(machine, () => server?.Counters, options.MetricsInterval);

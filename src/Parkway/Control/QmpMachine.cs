@@ -30,6 +30,7 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         _machine.Hotplug.UnplugFailed += OnUnplugFailed;
         _machine.Hotplug.Records.Completed += OnHotplugCompleted;
         _machine.Hotplug.Records.ResizeCompleted += OnResized;
+        _machine.Lifetime.ResetDone += OnReset;
     }
 
     public event Action<QmpEvent>? EventRaised;
@@ -115,6 +116,9 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         Raise("POWERDOWN");
     }
 
+    /// <summary>QEMU's system_reset: asynchronous; RESET follows (or SHUTDOWN with --on-reset exit).</summary>
+    public void SystemReset() => Translate(_machine.Reset);
+
     public void Quit() => _machine.Lifetime.RequestExit(0, "quit requested over QMP", ShutdownCause.HostQmpQuit);
 
     /// <summary>Emits SHUTDOWN for the way the machine ended (once).</summary>
@@ -133,6 +137,7 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
             ShutdownCause.GuestShutdown => "guest-shutdown",
             ShutdownCause.GuestReset => "guest-reset",
             ShutdownCause.GuestPanic => "guest-panic",
+            ShutdownCause.HostQmpSystemReset => "host-qmp-system-reset",
             _ => "host-error",
         };
         Raise("SHUTDOWN", new JsonObject { ["guest"] = byGuest, ["reason"] = reason });
@@ -145,6 +150,7 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         _machine.Hotplug.UnplugFailed -= OnUnplugFailed;
         _machine.Hotplug.Records.Completed -= OnHotplugCompleted;
         _machine.Hotplug.Records.ResizeCompleted -= OnResized;
+        _machine.Lifetime.ResetDone -= OnReset;
     }
 
     private static QmpCpuInstanceProperties Props(CpuTopologyIds ids) => new()
@@ -321,6 +327,14 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
         info["status"] = ostStatus;
         Raise("ACPI_DEVICE_OST", new JsonObject { ["info"] = info });
     }
+
+    /// <summary>QEMU's RESET (data since QEMU 4.0): who asked and QEMU's ShutdownCause name for it.</summary>
+    private void OnReset(ResetCause cause) =>
+        Raise("RESET", new JsonObject
+        {
+            ["guest"] = cause == ResetCause.Guest,
+            ["reason"] = cause == ResetCause.Guest ? "guest-reset" : "host-qmp-system-reset",
+        });
 
     private void Raise(string name, JsonObject? data = null) => EventRaised?.Invoke(new QmpEvent(name, data));
 }

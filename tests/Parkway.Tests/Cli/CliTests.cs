@@ -133,6 +133,7 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
     [InlineData("--serial", "pty", "--serial: expected stdio, off or file=PATH")]
     [InlineData("--log-level", "loud", "--log-level: expected error, warning, info or debug")]
     [InlineData("--acpi", "maybe", "--acpi: expected on or off")]
+    [InlineData("--on-reset", "pause", "--on-reset: expected reboot or exit, got 'pause'")]
     public void Bad_option_values_are_usage_errors(string option, string value, string expected)
     {
         AssertUsageError(ParkwayCli.Run("run", "--kernel", files.ValidKernel, option, value), expected);

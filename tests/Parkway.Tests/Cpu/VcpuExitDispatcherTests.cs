@@ -109,7 +109,6 @@ public sealed unsafe class VcpuExitDispatcherTests : IDisposable
 
     [Theory]
     [InlineData(KvmSystemEventType.Shutdown, 0, ShutdownCause.GuestShutdown)]
-    [InlineData(KvmSystemEventType.Reset, 0, ShutdownCause.GuestReset)]
     [InlineData(KvmSystemEventType.Crash, 1, ShutdownCause.GuestPanic)]
     public void System_events_end_the_machine(KvmSystemEventType type, int exitCode, ShutdownCause cause)
     {
@@ -119,6 +118,29 @@ public sealed unsafe class VcpuExitDispatcherTests : IDisposable
         Assert.Equal(exitCode, exit.ExitCode);
         Assert.Equal(cause, exit.Cause);
         Assert.Equal(1, _counters.SystemEvent);
+    }
+
+    [Fact]
+    public void A_guest_reset_asks_the_machine_for_a_reset_and_stops_this_vcpu_thread()
+    {
+        Assert.Equal(VcpuExitAction.Stop, Exit(KvmExitReason.SystemEvent, p => *(uint*)(p + Union) = (uint)KvmSystemEventType.Reset));
+
+        Assert.Null(_lifetime.WaitForExitOrReset(out ResetCause cause));
+        Assert.Equal(ResetCause.Guest, cause);
+        Assert.False(_lifetime.Exited.IsCompleted);
+        Assert.Equal(1, _counters.SystemEvent);
+    }
+
+    [Fact]
+    public void With_on_reset_exit_a_guest_reset_ends_the_machine_with_exit_0()
+    {
+        _lifetime.OnReset = ResetAction.Exit;
+
+        Assert.Equal(VcpuExitAction.Stop, Exit(KvmExitReason.SystemEvent, p => *(uint*)(p + Union) = (uint)KvmSystemEventType.Reset));
+
+        MachineExit exit = _lifetime.WaitForExit();
+        Assert.Equal(0, exit.ExitCode);
+        Assert.Equal(ShutdownCause.GuestReset, exit.Cause);
     }
 
     [Fact]

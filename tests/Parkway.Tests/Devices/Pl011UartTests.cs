@@ -32,6 +32,27 @@ public sealed class Pl011UartTests
     }
 
     [Fact]
+    public void Reset_writes_out_the_partial_line_restores_reset_values_and_lowers_the_line()
+    {
+        var output = new ChunkRecordingStream();
+        var line = new FakeInterruptLine();
+        using var uart = new Pl011Uart(output, line);
+        Write32(uart, InterruptMask, TxInterrupt);
+        Write32(uart, IntegerBaudRate, 13);
+        Write32(uart, FifoLevelSelect, 0);
+        Transmit(uart, "half");
+
+        uart.Reset();
+
+        Assert.Equal(["half"], output.Chunks);
+        Assert.Equal(0u, Read32(uart, InterruptMask));
+        Assert.Equal(0u, Read32(uart, IntegerBaudRate));
+        Assert.Equal(0x300u, Read32(uart, Control));
+        Assert.Equal(0x12u, Read32(uart, FifoLevelSelect));
+        Assert.False(line.Levels[^1]);
+    }
+
+    [Fact]
     public void A_failing_output_is_reported_at_most_once_a_minute_and_the_guest_keeps_writing()
     {
         var output = new ChunkRecordingStream { Failing = true };

@@ -75,6 +75,14 @@ public sealed unsafe class KvmAbiTests
             }
 
             data.Add("VgicV3.DeviceType", VgicV3.DeviceType, "KVM_DEV_TYPE_ARM_VGIC_V3");
+            data.Add("KvmArm64Capabilities.ArmPmuV3", KvmArm64Capabilities.ArmPmuV3, "KVM_CAP_ARM_PMU_V3");
+            data.Add("KvmArm64Capabilities.StealTime", KvmArm64Capabilities.StealTime, "KVM_CAP_STEAL_TIME");
+            data.Add("KvmArm64Capabilities.FeaturePmuV3", KvmArm64Capabilities.FeaturePmuV3, "KVM_ARM_VCPU_PMU_V3");
+            data.Add("KvmArm64Capabilities.PmuV3Ctrl", KvmArm64Capabilities.PmuV3Ctrl, "KVM_ARM_VCPU_PMU_V3_CTRL");
+            data.Add("KvmArm64Capabilities.PmuV3Irq", KvmArm64Capabilities.PmuV3Irq, "KVM_ARM_VCPU_PMU_V3_IRQ");
+            data.Add("KvmArm64Capabilities.PmuV3Init", KvmArm64Capabilities.PmuV3Init, "KVM_ARM_VCPU_PMU_V3_INIT");
+            data.Add("KvmArm64Capabilities.PvtimeCtrl", KvmArm64Capabilities.PvtimeCtrl, "KVM_ARM_VCPU_PVTIME_CTRL");
+            data.Add("KvmArm64Capabilities.PvtimeIpa", KvmArm64Capabilities.PvtimeIpa, "KVM_ARM_VCPU_PVTIME_IPA");
             data.Add("Arm64Registers.X(0)", Arm64Registers.X(0), CoreRegister("regs.regs[0]"));
             data.Add("Arm64Registers.X(1)", Arm64Registers.X(1), CoreRegister("regs.regs[1]"));
             data.Add("Arm64Registers.X(30)", Arm64Registers.X(30), CoreRegister("regs.regs[30]"));

@@ -144,6 +144,26 @@ public sealed class VirtioMmioTransportTests : IDisposable
     }
 
     [Fact]
+    public void A_machine_reset_resets_a_live_paused_device_like_a_write_of_zero()
+    {
+        _driver.Probe(_queue0, _queue1);
+        _transport.Pause();
+        int resetsBefore = _device.Resets;
+
+        _transport.Reset();
+
+        Assert.Equal(resetsBefore + 1, _device.Resets);
+        Assert.Null(_device.Context);
+        Assert.Equal(DeviceStatus.None, _driver.Status);
+        VirtioMmioState state = _transport.SaveState();
+        Assert.Equal(0UL, state.DriverFeatures);
+        Assert.All(state.Queues, q => Assert.Equal(VirtqueueState.Reset(64), q));
+        // The pause is lifted: the next driver's probe activates the device again.
+        _driver.Probe(_queue0, _queue1);
+        Assert.NotNull(_device.Context);
+    }
+
+    [Fact]
     public void Queue_num_max_is_zero_for_a_queue_that_does_not_exist_and_its_registers_are_refused()
     {
         _driver.Write(R.QueueSel, 0);

@@ -1,0 +1,169 @@
+# Guest reboot in the same Parkway process, and what a distribution expects of the machine (date,
+# PMU, stolen time). One host boot, three VMs:
+#   acpi   boot=2,max=4, ACPI: plug CPUs 2 and 3, unplug 3, the guest reboots (its power button is
+#          its reboot button here), comes back with 0-2 online; then QMP system_reset; then quit
+#   fdt    --acpi off: the guest reboots itself after 3 s; two boots, then quit
+#   exit   --on-reset exit: the guest's reboot ends Parkway with exit 0 and SHUTDOWN guest-reset
+# Each step prints "STEP <name> ..." lines for the xunit side.
+. /scenarios/scenario-lib.sh
+SOCK=/tmp/qmp.sock
+OUT=/tmp/guest.out
+
+q() { parkway qmp --socket $SOCK "$@"; }
+
+counts() {
+  echo "STEP $1 pid=$PID alive=$(kill -0 $PID 2>/dev/null && echo yes || echo no) vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
+}
+
+mark() { MARK=$(wc -l < $OUT); }
+
+# expect_guest STEP TEXT [TENTHS]: waits for a guest line containing TEXT printed after the mark.
+expect_guest() {
+  local i=0 limit=${3:-900}
+  while [ $i -lt $limit ]; do
+    if tail -n +"$((MARK + 1))" $OUT | grep -q "$2"; then
+      echo "STEP $1 guest-ok $2"
+      return 0
+    fi
+    kill -0 $PID 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  echo "STEP $1 guest-timeout $2"
+  return 1
+}
+
+expect_event() {
+  local i=0
+  while [ $i -lt 900 ]; do
+    if grep -q "$2" /tmp/events.out; then
+      echo "STEP $1 event-ok $2"
+      return 0
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  echo "STEP $1 event-timeout $2"
+}
+
+request() {
+  local name=$1 rc
+  shift
+  q "$@" > /tmp/req.out 2> /tmp/req.err
+  rc=$?
+  echo "STEP $name exit=$rc"
+  sed "s/^/STEP $name stderr: /" /tmp/req.err
+  sed "s/^/STEP $name stdout: /" /tmp/req.out
+}
+
+# The guest's date against this host's, right after the guest printed it.
+date_step() {
+  echo "STEP $1 host-epoch=$(date +%s) $(tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-DATE)"
+  tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-PMU | sed "s/^/STEP $1 /"
+  tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-STEAL | sed "s/^/STEP $1 /"
+}
+
+dump() {
+  sed "s/^/STEP $1-vmm-stderr: /" /tmp/vmm.err
+  sed "s/^/STEP $1-guest: /" $OUT
+}
+
+echo "STEP kvm steal-time-note: see the vmm log (stolen time line)"
+
+# --- acpi -------------------------------------------------------------------------------------
+rm -f $SOCK
+MARK=0
+parkway run $GUEST_ARGS --cpus boot=2,max=4 \
+  --cmdline "console=ttyAMA0 quiet parkway.watch parkway.platform parkway.reboot-on-button" \
+  --qmp unix:$SOCK --log-level debug > $OUT 2> /tmp/vmm.err &
+PID=$!
+FIRST_PID=$PID
+if ! wait_for_line $OUT "PARKWAY-GUEST ready" $PID; then
+  echo "STEP acpi-boot failed"
+  dump acpi
+  exit 1
+fi
+echo "STEP acpi-boot ok"
+date_step acpi-date
+counts acpi-boot
+# One client listens for the whole VM: RESET must reach it on the same connection.
+parkway qmp --socket $SOCK --events 900 query-status > /tmp/events.out 2>&1 &
+LISTENER=$!
+sleep 1
+
+mark
+request plug2 device_add driver=host-arm-cpu id=cpu2 socket-id=0 cluster-id=0 core-id=2 thread-id=0
+request plug3 device_add driver=host-arm-cpu id=cpu3 socket-id=0 cluster-id=0 core-id=3 thread-id=0
+expect_guest plugged "online=0-3 enabled=0-3"
+mark
+request unplug3 device_del id=cpu3
+expect_event unplug3 'DEVICE_DELETED.*"cpu3"'
+expect_guest unplugged "online=0-2 enabled=0-2"
+counts before-reboot
+
+# The guest reboots itself (PSCI SYSTEM_RESET) when its power button is pressed.
+mark
+request press system_powerdown
+expect_guest guest-rebooting "PARKWAY-GUEST rebooting"
+expect_event guest-reset '"RESET".*"guest-reset"'
+expect_guest reboot-ready "PARKWAY-GUEST ready"
+expect_guest reboot-online "online=0-2 enabled=0-2"
+tail -n +"$((MARK + 1))" $OUT | grep -m1 "PARKWAY-GUEST possible=" | sed 's/^/STEP reboot-cpus /'
+date_step reboot-date
+counts after-reboot
+request cpus-after-reboot query-cpus-fast
+
+# QMP system_reset: the same reset, asked by the host.
+mark
+request system-reset system_reset
+expect_event host-reset '"RESET".*"host-qmp-system-reset"'
+expect_guest host-reset-online "online=0-2 enabled=0-2"
+counts after-system-reset
+
+request quit quit
+wait $PID
+echo "STEP acpi-exit code=$? same-pid=$([ "$PID" = "$FIRST_PID" ] && echo yes || echo no)"
+sleep 1
+kill $LISTENER 2>/dev/null
+wait $LISTENER 2>/dev/null
+sed 's/^/STEP events: /' /tmp/events.out
+dump acpi
+
+# --- fdt --------------------------------------------------------------------------------------
+rm -f $SOCK
+MARK=0
+parkway run $GUEST_ARGS --acpi off --cpus boot=2,max=2 \
+  --cmdline "console=ttyAMA0 quiet parkway.platform parkway.reboot-after=3 parkway.hold=600" \
+  --qmp unix:$SOCK --log-level debug > $OUT 2> /tmp/vmm.err &
+PID=$!
+if wait_for_line $OUT "PARKWAY-GUEST holding" $PID; then
+  echo "STEP fdt-boot ok"
+else
+  echo "STEP fdt-boot failed"
+fi
+date_step fdt-date
+mark
+expect_guest fdt-rebooting "PARKWAY-GUEST rebooting"
+expect_guest fdt-second-boot "PARKWAY-GUEST holding"
+counts fdt-after-reboot
+request fdt-quit quit
+wait $PID
+echo "STEP fdt-exit code=$? boots=$(grep -c 'PARKWAY-GUEST possible=' $OUT)"
+dump fdt
+
+# --- exit -------------------------------------------------------------------------------------
+rm -f $SOCK
+MARK=0
+parkway run $GUEST_ARGS --cpus boot=1,max=2 --on-reset exit \
+  --cmdline "console=ttyAMA0 quiet parkway.reboot-after=6 parkway.hold=600" \
+  --qmp unix:$SOCK --log-level info > $OUT 2> /tmp/vmm.err &
+PID=$!
+wait_for_line $OUT "PARKWAY-GUEST holding" $PID
+parkway qmp --socket $SOCK --events 120 query-status > /tmp/events.out 2>&1 &
+LISTENER=$!
+wait $PID
+echo "STEP exit-exit code=$? boots=$(grep -c 'PARKWAY-GUEST possible=' $OUT)"
+sleep 1
+kill $LISTENER 2>/dev/null
+sed 's/^/STEP exit-events: /' /tmp/events.out
+dump exit
