@@ -34,9 +34,11 @@ mark() { MARK=$(wc -l < "$OUT"); }
 guest_view() {
   i=0
   while [ $i -lt $((WAIT_LIMIT * 10)) ]; do
-    line=$(tail -n +"$((MARK + 1))" "$OUT" | tr -d '\r' | grep "^PARKWAY-GUEST .*$1" | tail -n 1)
+    # Not anchored: the guest's getty shares the console, and its "login: " prompt (no newline)
+    # can end up in front of the next line.
+    line=$(tail -n +"$((MARK + 1))" "$OUT" | tr -d '\r' | grep "PARKWAY-GUEST .*$1" | tail -n 1)
     if [ -n "$line" ]; then
-      say "   guest: ${line#PARKWAY-GUEST }"
+      say "   guest: ${line#*PARKWAY-GUEST }"
       return 0
     fi
     kill -0 "$PID" 2>/dev/null || break
