@@ -14,15 +14,17 @@ public sealed class ScenarioRun
 
     /// <summary>
     /// Boots the test host and runs Scenarios/<paramref name="script"/> in it, with
-    /// <paramref name="add"/> (host path, absolute path in the test host) copied in as well.
+    /// <paramref name="add"/> (host path, absolute path in the test host) copied in as well, and
+    /// <paramref name="memoryMegabytes"/> of host RAM (null: the tool's default).
     /// </summary>
-    public static ScenarioRun Start(string script, TimeSpan timeout, IEnumerable<(string HostPath, string GuestPath)>? add = null)
+    public static ScenarioRun Start(string script, TimeSpan timeout, IEnumerable<(string HostPath, string GuestPath)>? add = null, int? memoryMegabytes = null)
     {
         string directory = Path.Combine(AppContext.BaseDirectory, "Scenarios");
         Arm64HostResult host = Arm64Host.Run(
             $"sh /scenarios/{script}",
             add: [(directory, "/scenarios"), .. add ?? []],
-            timeout: timeout);
+            timeout: timeout,
+            memoryMegabytes: memoryMegabytes);
         return new ScenarioRun(host);
     }
 

@@ -1,0 +1,80 @@
+# The Debian system guest (scripts/lib/build-debian-rootfs.sh): Debian's kernel, Debian's initramfs,
+# systemd and udev on a virtio disk, a NIC on a tap (link-local only), the virtio console, ACPI.
+# One guest, boot=1,max=4: systemd reaches multi-user; two CPUs plugged (Debian's udev onlines them,
+# no project script does), one unplugged; the guest pings the host; system_powerdown; then the disk
+# is checked with the image's own e2fsck. Every result is a "SCENARIO debian ..." line.
+# In the test host: /debian/{vmlinuz,initrd.img,rootfs.img,e2fsck/} and /debian-net/{tun.ko,maketap}.
+. /scenarios/scenario-lib.sh
+SOCK=/tmp/qmp.sock
+OUT=/tmp/debian.out
+EVENTS=/tmp/debian-events.out
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# wait_after MARK TEXT [TENTHS]: waits for a guest line containing TEXT after line MARK of $OUT.
+wait_after() {
+  local i=0 limit=${3:-1200}
+  while [ $i -lt $limit ]; do
+    tail -n +"$(($1 + 1))" $OUT | grep -q "$2" && return 0
+    kill -0 $PID 2>/dev/null || return 1
+    sleep 0.1
+    i=$((i + 1))
+  done
+  return 1
+}
+
+# step NAME RESULT: one result line.
+step() { echo "SCENARIO debian step $1 $2"; }
+
+insmod /debian-net/tun.ko
+/debian-net/maketap pdtap0 && ifconfig pdtap0 169.254.20.1 netmask 255.255.0.0 up
+step tap "exit=$?"
+
+start=$(uptime_s)
+parkway run --kernel /debian/vmlinuz --initramfs /debian/initrd.img --memory 1G --acpi on \
+  --cpus boot=1,max=4 --disk path=/debian/rootfs.img --net tap=pdtap0 --console virtio \
+  --qmp unix:$SOCK \
+  --cmdline "console=hvc0 root=/dev/vda ro quiet parkway.ping=169.254.20.1 parkway.analyze" \
+  > $OUT 2> /tmp/debian.err &
+PID=$!
+
+if wait_for_line $OUT "PARKWAY-GUEST system=" $PID 6000; then
+  now=$(uptime_s)
+  step multi-user "seconds=$(awk -v a="$start" -v b="$now" 'BEGIN { printf "%.1f", b - a }')"
+  parkway qmp --socket $SOCK --events 900 query-status > $EVENTS 2>&1 &
+  LISTENER=$!
+  wait_for_line $OUT "PARKWAY-GUEST ping " $PID 300
+
+  mark=$(wc -l < $OUT)
+  parkway qmp --socket $SOCK device_add driver=host-arm-cpu id=cpu1 socket-id=0 cluster-id=0 core-id=1 thread-id=0 >/dev/null
+  parkway qmp --socket $SOCK device_add driver=host-arm-cpu id=cpu2 socket-id=0 cluster-id=0 core-id=2 thread-id=0 >/dev/null
+  if wait_after $mark "online=0-2 enabled=0-2"; then step plugged ok; else step plugged timeout; fi
+  parkway qmp --socket $SOCK query-cpus-fast | tr -d '\n ' | sed 's/^/SCENARIO debian cpus-fast /'
+  echo
+
+  mark=$(wc -l < $OUT)
+  parkway qmp --socket $SOCK device_del id=cpu2 >/dev/null
+  if wait_after $mark "online=0-1 enabled=0-1"; then step unplugged ok; else step unplugged timeout; fi
+  i=0
+  while [ $i -lt 100 ] && ! grep -q 'DEVICE_DELETED.*"cpu2"' $EVENTS; do sleep 0.1; i=$((i + 1)); done
+
+  # REBOOT CHECK GOES HERE (issue 9 point 2): `systemctl reboot` through the guest's hook, then the
+  # RESET event, the same PID, and "online=0-1 enabled=0-1" again once the guest is back.
+
+  parkway qmp --socket $SOCK system_powerdown >/dev/null
+else
+  step multi-user timeout
+  kill $PID 2>/dev/null
+fi
+wait $PID
+rc=$?
+sleep 0.5
+kill $LISTENER 2>/dev/null
+echo "SCENARIO debian exit=$rc"
+sed 's/^/SCENARIO debian events: /' $EVENTS 2>/dev/null
+report debian
+
+/debian/e2fsck/ld-linux-aarch64.so.1 --library-path /debian/e2fsck /debian/e2fsck/e2fsck -fn /debian/rootfs.img \
+  > /tmp/fsck.out 2>&1
+echo "SCENARIO fsck exit=$?"
+sed 's/^/SCENARIO fsck stdout: /' /tmp/fsck.out
