@@ -5,6 +5,7 @@ using Parkway.Control;
 using Parkway.Machine;
 using Parkway.Machine.Config;
 using Parkway.Qmp;
+using Parkway.Seccomp;
 using Parkway.Virtio.Devices.Block;
 using Parkway.Virtio.Devices.Net;
 
@@ -33,11 +34,16 @@ internal static class RunCommand
         var net = new Option<string[]>("--net") { Description = "virtio-net NIC on an existing tap: tap=NAME[,mac=MAC][,id=ID] (repeatable)", Arity = ArgumentArity.ZeroOrMore };
         var console = new Option<string>("--console") { Description = "guest console device: pl011 (ttyAMA0) or virtio (hvc0, beside the PL011); output goes where --serial says", DefaultValueFactory = _ => "pl011" };
         var rng = new Option<string>("--rng") { Description = "virtio-rng entropy device fed by the host's getrandom: on or off", DefaultValueFactory = _ => "off" };
+        var seccomp = new Option<string>("--seccomp")
+        {
+            Description = "seccomp filters on every thread: on (a forbidden call kills the process), log (allowed, logged by the kernel's audit), off",
+            DefaultValueFactory = _ => "on",
+        };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, unplugTimeout, metrics, metricsInterval, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, unplugTimeout, metrics, metricsInterval, seccomp, logLevel,
         };
         command.SetAction(result =>
         {
@@ -64,7 +70,8 @@ internal static class RunCommand
             var options = new RunOptions(
                 ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"),
                 result.GetValue(metrics),
-                ParseSeconds(result.GetValue(metricsInterval), "--metrics-interval") ?? TimeSpan.FromSeconds(60));
+                ParseSeconds(result.GetValue(metricsInterval), "--metrics-interval") ?? TimeSpan.FromSeconds(60),
+                ParseSeccomp(result.GetValue(seccomp)!));
             if (result.GetValue(metricsInterval) is not null && options.MetricsPath is null)
             {
                 throw new ConfigurationException("--metrics-interval: needs --metrics PATH");
@@ -100,7 +107,10 @@ internal static class RunCommand
     }
 
     /// <summary>The run options that are not part of the machine's configuration.</summary>
-    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval);
+    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval, SeccompMode Seccomp);
+
+    private static SeccompMode ParseSeccomp(string text) =>
+        SeccompModeParser.TryParse(text) ?? throw new ConfigurationException($"--seccomp: expected on, log or off, got '{text}'");
 
     private static int Run(VmConfig config, LogLevel level, RunOptions options)
     {
@@ -126,6 +136,11 @@ internal static class RunCommand
             context.Cancel = true;
             machine.Lifetime.RequestExit(143, "terminated (SIGTERM)", ShutdownCause.HostSignal);
         });
+
+        // Built, devices open, control plane listening: from here on every thread runs under the
+        // seccomp allow-lists (docs/reliability.md), before the first vCPU enters the guest.
+        SeccompConfinement.Apply(options.Seccomp);
+        StartupTrace.Mark("seccomp filters installed");
 
         MachineExit exit = machine.Run();
         metrics?.Write();

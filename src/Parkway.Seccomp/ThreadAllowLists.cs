@@ -1,0 +1,97 @@
+using Parkway.Interop;
+using static Parkway.Seccomp.SyscallRule;
+
+namespace Parkway.Seccomp;
+
+/// <summary>
+/// What each kind of Parkway thread may call once the guest runs, found by running the test-host
+/// scenarios with <c>--seccomp log</c> and reading the kernel's audit records (docs/reliability.md,
+/// "Seccomp"). Names are the kernel's; a name an architecture lacks is skipped by the builder.
+/// </summary>
+public static class ThreadAllowLists
+{
+    // prctl options: PR_SET_NAME (the runtime and the vCPU threads name their threads).
+    private const uint PrSetName = 15;
+
+    // ENOSYS for clone3 makes glibc fall back to clone(2), whose flags a filter can read (clone3
+    // passes them in memory), so only thread creation (CLONE_THREAD) is let through.
+    private const ushort Enosys = 38;
+
+    // Terminal ioctls the runtime's console code issues on stdin/stdout/stderr: TCGETS, TIOCGWINSZ.
+    private const uint Tcgets = 0x5401, Tiocgwinsz = 0x5413;
+
+    /// <summary>
+    /// Every thread, whatever its kind: the .NET runtime (allocation, GC suspension by signal,
+    /// futex waits, thread creation and naming) and the thread pool, which runs the QMP server
+    /// (accept, socket reads and writes through epoll), timers and logging. A thread pool worker
+    /// may be created by any thread that queues work, a vCPU thread raising a QMP event included,
+    /// and inherits that thread's filter, so every per-kind list includes this one.
+    /// </summary>
+    public static SyscallAllowList Common { get; } = new("common",
+    [
+        // Waiting, waking, yielding; time (clock_gettime normally goes through the vDSO).
+        new Always("futex"), new Always("sched_yield"), new Always("nanosleep"), new Always("clock_nanosleep"),
+        new Always("clock_gettime"), new Always("gettimeofday"), new Always("sched_getaffinity"),
+        // Memory: the GC and the allocator map, protect, advise and unmap.
+        new Always("mmap"), new Always("munmap"), new Always("mprotect"), new Always("madvise"), new Always("mremap"),
+        new Always("membarrier"),
+        // Signals: the runtime suspends threads for GC with a signal and returns from its handler.
+        new Always("rt_sigreturn"), new Always("rt_sigprocmask"), new Always("sigaltstack"), new Always("tgkill"),
+        new Always("restart_syscall"), new Always("gettid"), new Always("getpid"),
+        // Threads: created (thread flag only), named, ended.
+        new ArgumentHasBits("clone", 0, SeccompAbi.CloneThread), new Fails("clone3", Enosys),
+        new Always("set_robust_list"), new Always("rseq"), new ArgumentIn("prctl", 0, [PrSetName]),
+        new Always("exit"), new Always("exit_group"),
+        // Descriptors: log lines to stderr, eventfds and sockets read and written, closed.
+        new Always("write"), new Always("read"), new Always("close"), new Always("fcntl"),
+        // The QMP server on the thread pool: accept, socket I/O, the runtime's epoll loop; the socket
+        // file is removed at shutdown.
+        new Always("epoll_wait"), new Always("epoll_pwait"), new Always("epoll_ctl"),
+        new Always("accept4"), new Always("recvfrom"), new Always("sendto"), new Always("recvmsg"), new Always("sendmsg"),
+        new Always("shutdown"), new Always("unlink"), new Always("unlinkat"),
+        new ArgumentIn("ioctl", 1, [Tcgets, Tiocgwinsz]),
+    ]);
+
+    /// <summary>
+    /// vCPU threads: their KVM vCPU ioctls (run, registers, MP state, reset, signal mask), the
+    /// PL011's interrupt line on the VM fd, the virtio transports' register work (device activation
+    /// sets the tap's offloads and creates the worker's stop eventfd), and kick bookkeeping.
+    /// </summary>
+    public static SyscallAllowList Vcpu { get; } = SyscallAllowList.Union("vcpu", new SyscallAllowList("vcpu-only",
+    [
+        new ArgumentIn("ioctl", 1,
+        [
+            KvmIoctls.Run, KvmIoctls.GetOneReg, KvmIoctls.SetOneReg, KvmIoctls.GetMpState, KvmIoctls.SetMpState,
+            KvmIoctls.ArmVcpuInit, KvmIoctls.SetSignalMask, KvmIoctls.IrqLine, TunIoctls.SetOffload,
+        ]),
+        new Always("rt_sigtimedwait"), new Always("eventfd2"),
+    ]), Common);
+
+    /// <summary>
+    /// Device threads: poll on the queue eventfds, disk I/O (positioned reads and writes, flush,
+    /// hole punching), tap frames, the host's random bytes.
+    /// </summary>
+    public static SyscallAllowList Device { get; } = SyscallAllowList.Union("device", new SyscallAllowList("device-only",
+    [
+        new Always("poll"), new Always("ppoll"), new Always("pread64"), new Always("pwrite64"), new Always("preadv"),
+        new Always("pwritev"), new Always("readv"), new Always("writev"), new Always("fdatasync"), new Always("fallocate"),
+        new Always("getrandom"), new Always("lseek"),
+    ]), Common);
+
+    /// <summary>
+    /// Every thread of the process, installed first (TSYNC) under the per-kind filters: whatever
+    /// any kind needs, plus what the main thread does while the guest runs and at exit.
+    /// </summary>
+    public static SyscallAllowList Process { get; } = SyscallAllowList.Union("process", Vcpu, Device, new SyscallAllowList("main",
+    [
+        new Always("eventfd2"),
+    ]));
+
+    /// <summary>The list for a thread of <paramref name="kind"/>.</summary>
+    public static SyscallAllowList For(Threading.ThreadKind kind) => kind switch
+    {
+        Threading.ThreadKind.Vcpu => Vcpu,
+        Threading.ThreadKind.Device => Device,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}
