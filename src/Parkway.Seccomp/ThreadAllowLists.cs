@@ -10,8 +10,9 @@ namespace Parkway.Seccomp;
 /// </summary>
 public static class ThreadAllowLists
 {
-    // prctl options: PR_SET_NAME (the runtime and the vCPU threads name their threads).
-    private const uint PrSetName = 15;
+    // prctl options: PR_SET_NAME (the runtime and the vCPU threads name their threads),
+    // PR_SET_NO_NEW_PRIVS (set again before each per-kind filter is installed).
+    private const uint PrSetName = 15, PrSetNoNewPrivs = SeccompAbi.PrSetNoNewPrivs;
 
     // ENOSYS for clone3 makes glibc fall back to clone(2), whose flags a filter can read (clone3
     // passes them in memory), so only thread creation (CLONE_THREAD) is let through.
@@ -38,6 +39,8 @@ public static class ThreadAllowLists
         // Signals: the runtime suspends threads for GC with a signal and returns from its handler.
         new Always("rt_sigreturn"), new Always("rt_sigprocmask"), new Always("sigaltstack"), new Always("tgkill"),
         new Always("restart_syscall"), new Always("gettid"), new Always("getpid"),
+        // The thread pool's gate thread samples the process's CPU use.
+        new Always("getrusage"),
         // Threads: created (thread flag only), named, ended.
         new ArgumentHasBits("clone", 0, SeccompAbi.CloneThread), new Fails("clone3", Enosys),
         new Always("set_robust_list"), new Always("rseq"), new ArgumentIn("prctl", 0, [PrSetName]),
@@ -49,6 +52,7 @@ public static class ThreadAllowLists
         new Always("epoll_wait"), new Always("epoll_pwait"), new Always("epoll_ctl"),
         new Always("accept4"), new Always("recvfrom"), new Always("sendto"), new Always("recvmsg"), new Always("sendmsg"),
         new Always("shutdown"), new Always("unlink"), new Always("unlinkat"),
+        new Always("newfstatat"), new Always("fstat"), new Always("statx"),
         new ArgumentIn("ioctl", 1, [Tcgets, Tiocgwinsz]),
     ]);
 
@@ -84,7 +88,11 @@ public static class ThreadAllowLists
     /// </summary>
     public static SyscallAllowList Process { get; } = SyscallAllowList.Union("process", Vcpu, Device, new SyscallAllowList("main",
     [
-        new Always("eventfd2"),
+        // Installing each vCPU and device thread's own filter (adding a filter can only narrow).
+        new ArgumentIn("prctl", 0, [PrSetNoNewPrivs]), new ArgumentIn("seccomp", 0, [SeccompAbi.SetModeFilter]),
+        // Shutdown on the main thread: the signal handlers restored, the virtio eventfds' KVM
+        // registrations removed (KVM_IOEVENTFD / KVM_IRQFD with the DEASSIGN flag).
+        new Always("rt_sigaction"), new ArgumentIn("ioctl", 1, [KvmIoctls.Ioeventfd, KvmIoctls.Irqfd]),
     ]));
 
     /// <summary>The list for a thread of <paramref name="kind"/>.</summary>

@@ -159,5 +159,10 @@ internal static class RunCommand
         {
             throw new ConfigurationException($"--qmp: {e.Message}", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Most often the socket's directory is not this user's to write (docs: "Running without root").
+            throw new ConfigurationException($"--qmp: {e.Message} (the socket's directory must exist and be writable by this user)", e);
+        }
     }
 }
