@@ -36,7 +36,7 @@ public sealed class VirtioNetScenarioFixture : IDisposable
     /// <inheritdoc />
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static void RunTool(string tool, params string[] arguments)
+    internal static void RunTool(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryRoot.Path };
         foreach (string argument in arguments)
