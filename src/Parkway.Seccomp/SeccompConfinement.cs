@@ -47,8 +47,10 @@ public sealed class SeccompConfinement : IThreadConfiner
         }
 
         var confinement = new SeccompConfinement(SyscallTable.Current, DefaultAction(mode));
-        ThreadConfinement.Install(confinement);
+        // The process filter first: TSYNC fails if any thread already has a filter of its own, which
+        // a vCPU thread started by an early QMP plug would have once the confiner is installed.
         SeccompFilter.Install(confinement._table, confinement.Process, allThreads: true);
+        ThreadConfinement.Install(confinement);
     }
 
     /// <inheritdoc />

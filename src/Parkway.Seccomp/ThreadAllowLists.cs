@@ -45,8 +45,10 @@ public static class ThreadAllowLists
         new ArgumentHasBits("clone", 0, SeccompAbi.CloneThread), new Fails("clone3", Enosys),
         new Always("set_robust_list"), new Always("rseq"), new ArgumentIn("prctl", 0, [PrSetName]),
         new Always("exit"), new Always("exit_group"),
-        // Descriptors: log lines to stderr, eventfds and sockets read and written, closed.
-        new Always("write"), new Always("read"), new Always("close"), new Always("fcntl"),
+        // Descriptors: log lines to stderr, eventfds and sockets read and written, closed. A
+        // FileStream on a regular file writes with pwrite at its own offset: the --serial file (from
+        // vCPU threads for the PL011) and the --metrics file (from a thread-pool timer).
+        new Always("write"), new Always("read"), new Always("close"), new Always("fcntl"), new Always("pwrite64"),
         // The QMP server on the thread pool: accept, socket I/O, the runtime's epoll loop; the socket
         // file is removed at shutdown.
         new Always("epoll_wait"), new Always("epoll_pwait"), new Always("epoll_ctl"),

@@ -20,8 +20,8 @@ public static class ThreadConfinement
     private static bool t_confined;
 
     /// <summary>
-    /// Sets the confiner for every thread started from now on and starts the launcher thread (on the
-    /// caller, which must not be confined itself). Once per process.
+    /// Sets the confiner for every thread started from now on and starts the launcher thread (from
+    /// the caller, which must carry no per-kind filter: the launcher inherits the caller's). Once per process.
     /// </summary>
     public static void Install(IThreadConfiner confiner)
     {
