@@ -49,6 +49,10 @@ public static class ThreadAllowLists
         // FileStream on a regular file writes with pwrite at its own offset: the --serial file (from
         // vCPU threads for the PL011) and the --metrics file (from a thread-pool timer).
         new Always("write"), new Always("read"), new Always("close"), new Always("fcntl"), new Always("pwrite64"),
+        // FileStream asks whether its file can seek before the first write (lseek), and a handle
+        // opened with a FileShare lock releases it when closed (flock LOCK_UN): disks, console and
+        // metrics files at shutdown.
+        new Always("lseek"), new Always("flock"),
         // The QMP server on the thread pool: accept, socket I/O, the runtime's epoll loop; the socket
         // file is removed at shutdown.
         new Always("epoll_wait"), new Always("epoll_pwait"), new Always("epoll_ctl"),
@@ -81,7 +85,7 @@ public static class ThreadAllowLists
     [
         new Always("poll"), new Always("ppoll"), new Always("pread64"), new Always("pwrite64"), new Always("preadv"),
         new Always("pwritev"), new Always("readv"), new Always("writev"), new Always("fdatasync"), new Always("fallocate"),
-        new Always("getrandom"), new Always("lseek"),
+        new Always("getrandom"),
     ]), Common);
 
     /// <summary>

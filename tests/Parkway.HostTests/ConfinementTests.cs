@@ -99,6 +99,8 @@ public sealed class ConfinementTests : IClassFixture<ConfinementScenarioFixture>
     public void Log_mode_run_records_no_call_outside_the_allow_lists()
     {
         Assert.True(_run.Value(Case, "audit-records") == 0, string.Join('\n', _run.Host.LinesStartingWith($"SCENARIO {Case} audit: ")));
+        // And none was dropped on its way to the kernel log (rate limit, audit backlog).
+        Assert.True(_run.Value(Case, "audit-lost") == 0, _run.Host.ToString());
     }
 
     [Fact]

@@ -33,6 +33,9 @@ chmod 0666 /dev/net/tun
 /net/maketap pktap0 $USER_ID && ifconfig pktap0 169.254.10.1 netmask 255.255.0.0 up
 mkdir -p $DIR && cp /net/d.img $DIR/d.img && chown -R $USER_ID:$KVM_GID $DIR && chmod 0700 $DIR
 echo "SCENARIO setup exit=$? kvm=$(stat -c %A:%g /dev/kvm)"
+# Every audit record must reach the kernel log: without auditd they are printed under the shared
+# printk rate limit (10 per 5 s), which would hide records in a busy second. Interval 0 disables it.
+echo 0 > /proc/sys/kernel/printk_ratelimit
 dmesg -c > /dev/null
 mkfifo /tmp/net-hold
 timeout 360 nc -l -p 5001 <> /tmp/net-hold > /tmp/from-guest 2>/dev/null &
@@ -57,7 +60,7 @@ fi
 $AS_USER parkway qmp --socket $SOCK system_powerdown >/dev/null
 wait $PID
 rc=$?
-echo "SCENARIO confined exit=$rc audit-records=$(dmesg | grep -c 'type=1326')"
+echo "SCENARIO confined exit=$rc audit-records=$(dmesg | grep -c 'type=1326') audit-lost=$(dmesg | grep -c 'audit_lost=\|callbacks suppressed')"
 dmesg | grep 'type=1326' | sed 's/^/SCENARIO confined audit: /'
 report confined
 
