@@ -45,7 +45,12 @@ $AS_USER parkway run $GUEST_ARGS --acpi on --cpus boot=1,max=2 --seccomp $MODE -
   --rng on > $OUT 2> /tmp/confined.err &
 PID=$!
 if wait_for_line $OUT "PARKWAY-NET listening" $PID 2400; then
-  timeout 120 nc 169.254.10.2 5002 < /net/to-guest > /dev/null
+  # The guest prints "listening" as it starts its listener in the background: retry a refusal.
+  i=0
+  until timeout 120 nc 169.254.10.2 5002 < /net/to-guest > /dev/null 2>&1 || [ $i -ge 20 ]; do
+    sleep 0.5
+    i=$((i + 1))
+  done
 fi
 if wait_for_line $OUT "PARKWAY-GUEST ready" $PID 1800; then
   echo "SCENARIO confined uid=$(awk '/^Uid:/ {print $2}' /proc/$PID/status) gid=$(awk '/^Gid:/ {print $2}' /proc/$PID/status) groups=$(awk '/^Groups:/ {print NF - 1}' /proc/$PID/status) caps=$(awk '/^CapEff:/ {print $2}' /proc/$PID/status) seccomp=$(awk '/^Seccomp:/ {print $2}' /proc/$PID/status) socket=$(stat -c %a:%u $SOCK)"
