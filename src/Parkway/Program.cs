@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Parkway.Cli;
 using Parkway.Interop;
+using Parkway.Kvm;
 using Parkway.Machine;
 using Parkway.Machine.Config;
 
@@ -42,6 +43,12 @@ internal static class Program
         }
         catch (Parkway.Virtio.Devices.VirtioConfigurationException e)
         {
+            Console.Error.WriteLine($"parkway: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+        catch (KvmUnavailableException e) when (e.ErrorNumber is Errno.EACCES or Errno.EPERM)
+        {
+            // Not a fault of the machine: the user lacks what it needs (docs: "Running without root").
             Console.Error.WriteLine($"parkway: {e.Message}");
             return ExitCodes.UsageError;
         }

@@ -24,6 +24,8 @@ public sealed partial class Arm64VirtMachine : IMachine
     private readonly ILogger _logger;
     private Pl011Uart? _uart;
     private Pl031Rtc? _rtc;
+    // The kernel and initramfs, open for the machine's life: a reset reloads from them (no open() under seccomp).
+    private BootPayloadFiles? _payload;
     private CpuHotplugRegisters? _hotplugRegisters;
     private VirtioDeviceSet? _virtio;
     private StolenTime? _stolenTime;
@@ -365,10 +367,11 @@ public sealed partial class Arm64VirtMachine : IMachine
 
     private void LoadGuest(Arm64BootLayout layout)
     {
-        Memory.LoadFile(Config.KernelPath, layout.KernelAddress);
-        if (Config.InitramfsPath is not null)
+        _payload ??= Own(BootPayloadFiles.Open(Config.KernelPath, Config.InitramfsPath));
+        Memory.LoadFile(_payload.Kernel, layout.KernelAddress);
+        if (_payload.Initramfs is { } initramfs)
         {
-            Memory.LoadFile(Config.InitramfsPath, layout.InitrdAddress);
+            Memory.LoadFile(initramfs, layout.InitrdAddress);
         }
 
         if (Config.Acpi)

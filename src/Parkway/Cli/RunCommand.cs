@@ -5,6 +5,7 @@ using Parkway.Control;
 using Parkway.Machine;
 using Parkway.Machine.Config;
 using Parkway.Qmp;
+using Parkway.Seccomp;
 using Parkway.Virtio.Devices.Block;
 using Parkway.Virtio.Devices.Net;
 using Parkway.Virtio.Devices.Vsock;
@@ -43,11 +44,16 @@ internal static class RunCommand
             Description = "what a guest reset (or QMP system_reset) does: reboot the guest in this process, or exit with 0",
             DefaultValueFactory = _ => "reboot",
         };
+        var seccomp = new Option<string>("--seccomp")
+        {
+            Description = "seccomp filters on every thread: on (a forbidden call kills the process), log (allowed, logged by the kernel's audit), off",
+            DefaultValueFactory = _ => "on",
+        };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, onReset, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, onReset, seccomp, logLevel,
         };
         command.SetAction(result =>
         {
@@ -76,7 +82,8 @@ internal static class RunCommand
                 ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"),
                 result.GetValue(metrics),
                 ParseSeconds(result.GetValue(metricsInterval), "--metrics-interval") ?? TimeSpan.FromSeconds(60),
-                ParseOnReset(result.GetValue(onReset)!));
+                ParseOnReset(result.GetValue(onReset)!),
+                ParseSeccomp(result.GetValue(seccomp)!));
             if (result.GetValue(metricsInterval) is not null && options.MetricsPath is null)
             {
                 throw new ConfigurationException("--metrics-interval: needs --metrics PATH");
@@ -112,7 +119,7 @@ internal static class RunCommand
     }
 
     /// <summary>The run options that are not part of the machine's configuration.</summary>
-    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval, ResetAction OnReset);
+    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval, ResetAction OnReset, SeccompMode Seccomp);
 
     /// <summary><c>--on-reset reboot|exit</c>.</summary>
     internal static ResetAction ParseOnReset(string text) => text switch
@@ -121,6 +128,9 @@ internal static class RunCommand
         "exit" => ResetAction.Exit,
         _ => throw new ConfigurationException($"--on-reset: expected reboot or exit, got '{text}'"),
     };
+
+    private static SeccompMode ParseSeccomp(string text) =>
+        SeccompModeParser.TryParse(text) ?? throw new ConfigurationException($"--seccomp: expected on, log or off, got '{text}'");
 
     private static int Run(VmConfig config, LogLevel level, RunOptions options)
     {
@@ -148,6 +158,11 @@ internal static class RunCommand
             machine.Lifetime.RequestExit(143, "terminated (SIGTERM)", ShutdownCause.HostSignal);
         });
 
+        // Built, devices open, control plane listening: from here on every thread runs under the
+        // seccomp allow-lists (docs/reliability.md), before the first vCPU enters the guest.
+        SeccompConfinement.Apply(options.Seccomp);
+        StartupTrace.Mark("seccomp filters installed");
+
         MachineExit exit = machine.Run();
         metrics?.Write();
         control.ReportShutdown(exit);
@@ -164,6 +179,11 @@ internal static class RunCommand
         catch (QmpSocketInUseException e)
         {
             throw new ConfigurationException($"--qmp: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Most often the socket's directory is not this user's to write (docs: "Running without root").
+            throw new ConfigurationException($"--qmp: {e.Message} (the socket's directory must exist and be writable by this user)", e);
         }
     }
 }
