@@ -7,7 +7,7 @@ namespace Parkway.Acpi.Tests;
 public class GedRegistersTests
 {
     private int _pulses;
-    private readonly List<string> _rejections = [];
+    private readonly List<RegisterFault> _rejections = [];
     private readonly GedRegisters _ged;
 
     public GedRegistersTests()

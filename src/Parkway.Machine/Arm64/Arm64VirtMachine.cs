@@ -10,6 +10,7 @@ using Parkway.Machine.Hotplug;
 using Parkway.Machine.Memory;
 using Parkway.Machine.Virtio;
 using Parkway.Virtio.Description;
+using Parkway.Virtio.Diagnostics;
 
 namespace Parkway.Machine.Arm64;
 
@@ -297,13 +298,16 @@ public sealed partial class Arm64VirtMachine : IMachine
 
     private void AttachAcpiDevices()
     {
+        // Whatever a guest writes is hostile: each kind of refused access is logged at most once per
+        // interval per block, so a guest looping over bad accesses cannot flood the host's log.
+        var guestErrors = new GuestErrorLog(_logger, VirtioDeviceSet.GuestErrorInterval);
         var gedLine = new SpiLine(Vm, VirtMemoryMap.GedSpi);
         Ged = new GedRegisters(gedLine.Pulse);
-        Ged.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "GED", message);
+        Ged.ReportTo(guestErrors);
         Mmio.Register(VirtMemoryMap.GedBase, VirtMemoryMap.GedSize, new GedDevice(Ged));
 
         var hotplug = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
-        hotplug.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "CPU hotplug", message);
+        hotplug.ReportTo(guestErrors);
         Mmio.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
     }
 
@@ -393,9 +397,6 @@ public sealed partial class Arm64VirtMachine : IMachine
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "guest console output failed ({Message}); the guest keeps running, lines that cannot be written are dropped (reported at most once a minute)")]
         public static partial void ConsoleOutputFailed(ILogger logger, string message);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "guest write to the {Device} registers ignored: {Message}")]
-        public static partial void GuestRegisterWriteIgnored(ILogger logger, string device, string message);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "vCPU {Slot} failed: {Message}")]
         public static partial void VcpuFailed(ILogger logger, int slot, string message);
