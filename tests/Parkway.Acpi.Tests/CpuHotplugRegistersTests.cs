@@ -315,4 +315,18 @@ public class CpuHotplugRegistersTests
         Assert.Equal(2, _rejections.Count);
         Assert.Empty(_backend.OstReports);
     }
+
+    [Fact]
+    public void Refusals_name_the_offset_and_flags_in_hex()
+    {
+        // Found by the hostile guest (issue 10): the format "#x" printed a literal "x", so every
+        // log line read "at offset x" whatever the offset was.
+        Select(3);
+        _registers.Write(6, [0x1]);
+        WriteByte(4, 0x21);
+        _registers.Read(4, new byte[8]);
+        Assert.Equal(
+            ["1-byte write to reserved offset 0x6 ignored", "control flags 0x21 for CPU 3 ignored", "8-byte read at offset 0x4 ignored"],
+            _rejections.Select(static r => r.Detail));
+    }
 }

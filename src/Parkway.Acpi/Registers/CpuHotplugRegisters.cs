@@ -55,7 +55,7 @@ public sealed class CpuHotplugRegisters
         data.Clear();
         if (!IsValidAccess(offset, data.Length))
         {
-            Report(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte read at offset {offset:#x} ignored"));
+            Report(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte read at offset 0x{offset:x} ignored"));
             return;
         }
 
@@ -94,7 +94,7 @@ public sealed class CpuHotplugRegisters
     {
         if (!IsValidAccess(offset, data.Length))
         {
-            Report(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte write at offset {offset:#x} ignored"));
+            Report(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte write at offset 0x{offset:x} ignored"));
             return;
         }
 
@@ -117,7 +117,7 @@ public sealed class CpuHotplugRegisters
         RegisterFault? rejection;
         if (selector >= (uint)_backend.PossibleCpuCount)
         {
-            rejection = new(RegisterFaultKind.SelectorOutOfRange, $"write at offset {offset:#x} with out-of-range selector {selector} ignored");
+            rejection = new(RegisterFaultKind.SelectorOutOfRange, $"write at offset 0x{offset:x} with out-of-range selector {selector} ignored");
         }
         else
         {
@@ -127,7 +127,7 @@ public sealed class CpuHotplugRegisters
                 Flags => WriteControlFlags(slot, (byte)value),
                 Command => WriteCommand(selector, (byte)value),
                 CommandData => WriteCommandData(slot, value),
-                _ => new RegisterFault(RegisterFaultKind.ReservedOffset, $"{data.Length}-byte write to reserved offset {offset:#x} ignored"),
+                _ => new RegisterFault(RegisterFaultKind.ReservedOffset, $"{data.Length}-byte write to reserved offset 0x{offset:x} ignored"),
             };
         }
 
@@ -177,7 +177,7 @@ public sealed class CpuHotplugRegisters
             return null;
         }
 
-        return flags == 0 ? null : new RegisterFault(RegisterFaultKind.UnknownControlFlags, $"control flags {flags:#x} for CPU {slot} ignored");
+        return flags == 0 ? null : new RegisterFault(RegisterFaultKind.UnknownControlFlags, $"control flags 0x{flags:x2} for CPU {slot} ignored");
     }
 
     private RegisterFault? WriteCommand(uint selector, byte command)

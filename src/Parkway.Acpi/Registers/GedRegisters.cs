@@ -45,7 +45,7 @@ public sealed class GedRegisters
         data.Clear();
         if (offset != 0 || data.Length != 4)
         {
-            Rejected?.Invoke(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte read at offset {offset:#x} ignored"));
+            Rejected?.Invoke(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte read at offset 0x{offset:x} ignored"));
             return;
         }
 
@@ -54,5 +54,5 @@ public sealed class GedRegisters
 
     /// <summary>Handles a guest write: the selector is read-only, so every write is ignored.</summary>
     public void Write(uint offset, ReadOnlySpan<byte> data) =>
-        Rejected?.Invoke(new(RegisterFaultKind.ReadOnlyWrite, $"{data.Length}-byte write at offset {offset:#x} ignored"));
+        Rejected?.Invoke(new(RegisterFaultKind.ReadOnlyWrite, $"{data.Length}-byte write at offset 0x{offset:x} ignored"));
 }
