@@ -19,6 +19,9 @@ public sealed class Arm64Vcpu : KernelVcpu
     /// <inheritdoc />
     protected override void ResetCore() => Kvm.ArmInit(_poweredOff);
 
+    /// <summary>Makes an external data abort pending: the guest takes it at its next entry.</summary>
+    public void InjectExternalDataAbort() => Kvm.InjectExternalDataAbort();
+
     /// <summary>KVM_ARM_VCPU_INIT with <paramref name="init"/> (the first initialisation).</summary>
     internal void Initialize(in KvmVcpuInit init) => Kvm.ArmInit(init);
 }

@@ -3,6 +3,7 @@ using Parkway.Acpi;
 using Parkway.Acpi.Devices;
 using Parkway.Acpi.Registers;
 using Parkway.Kvm;
+using Parkway.Kvm.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
 using Parkway.Machine.Devices;
@@ -176,7 +177,8 @@ public sealed partial class Arm64VirtMachine : IMachine
     /// <inheritdoc />
     public MachineExit Run()
     {
-        var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null), _logger);
+        var architecture = new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null, new GuestErrorLog(_logger, VirtioDeviceSet.GuestErrorInterval));
+        var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, architecture, _logger);
         Cpus.Start(handler, (slot, error) =>
         {
             Log.VcpuFailed(_logger, slot.Index, error.Message);
@@ -267,6 +269,8 @@ public sealed partial class Arm64VirtMachine : IMachine
         Vm = Own(kvm.CreateVm());
         Arm64HostChecks.CheckVm(Vm);
         InstallPsciPolicy();
+        // Without it, one load pair on a device register fails KVM_RUN and so ends the VM.
+        Vm.EnableNisvExits();
         StartupTrace.Mark("VM created (capabilities checked, SMCCC filter)");
 
         Memory = Own(new GuestMemory(VirtMemoryMap.RamBase, Config.MemoryBytes));

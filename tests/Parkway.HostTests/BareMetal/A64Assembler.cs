@@ -113,6 +113,12 @@ public sealed class A64Assembler
     /// <summary>LDP Xt1, Xt2, [Xn]: a load pair, whose data abort carries no syndrome KVM can decode.</summary>
     public A64Assembler Ldp(int rt1, int rt2, int rn) => Emit(0xA940_0000u | (uint)rt2 << 10 | (uint)rn << 5 | (uint)rt1);
 
+    /// <summary>MSR VBAR_EL1, Xt: where the EL1 exception vectors are.</summary>
+    public A64Assembler MsrVbarEl1(int rt) => Emit(0xD518_C000u | (uint)rt);
+
+    /// <summary>ISB.</summary>
+    public A64Assembler Isb() => Emit(0xD503_3FDFu);
+
     /// <summary>The encoded code.</summary>
     public byte[] Assemble()
     {

@@ -34,6 +34,8 @@ public sealed class A64AssemblerTests
             .StrbAt(4, 20, 5)
             .Ldrb(4, 5, 1)
             .Ldp(4, 5, 20)
+            .MsrVbarEl1(0)
+            .Isb()
             .Label("data")
             .Quad(0)
             .Assemble();
@@ -43,7 +45,7 @@ public sealed class A64AssemblerTests
             "mov\tx0, #0x3",
             "movk\tx0, #0xc400, lsl #16",
             "add\tx4, x0, #0x33",
-            "adr\tx2, 0x64",
+            "adr\tx2, 0x6c",
             "strb\tw4, [x19]",
             "str\tx6, [x0]",
             "ldr\tx6, [x5]",
@@ -64,6 +66,8 @@ public sealed class A64AssemblerTests
             "strb\tw4, [x20, #5]",
             "ldrb\tw4, [x5, #1]",
             "ldp\tx4, x5, [x20]",
+            "msr\tvbar_el1, x0",
+            "isb",
         ];
 
         string path = Path.Combine(Directory.CreateTempSubdirectory("parkway-a64-").FullName, "code.bin");
