@@ -63,6 +63,7 @@ wait_deleted() {
   local i=0
   while [ $i -lt 600 ]; do
     [ "$(deleted_count)" -ge "$1" ] && return 0
+    kill -0 $PID 2>/dev/null || return 1
     sleep 0.1
     i=$((i + 1))
   done
@@ -72,11 +73,16 @@ wait_deleted() {
 fd_count() { ls /proc/$PID/fd | wc -l; }
 thread_count() { sed -n 's/^Threads:[[:space:]]*//p' /proc/$PID/status; }
 rss_kib() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' /proc/$PID/status; }
+# guest_ram_kib: resident KiB of the guest RAM mapping (512 MiB, placed 2 MiB aligned in a mapping
+# at most 2 MiB larger): the part of Parkway's RSS that is the guest's own memory.
+guest_ram_kib() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { inside = 0 } /^Size:/ { inside = ($2 >= 524288 && $2 <= 526336) } inside && /^Rss:/ { sum += $2 } END { print sum + 0 }' /proc/$PID/smaps
+}
 # metric NAME: the last metrics line's value of "NAME" (a number).
 metric() { tail -n 1 $METRICS | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
 
 sample() {
-  echo "SOAK sample cycle=$1 rss-kib=$(rss_kib) fds=$(fd_count) threads=$(thread_count)" \
+  echo "SOAK sample cycle=$1 rss-kib=$(rss_kib) guest-ram-kib=$(guest_ram_kib) fds=$(fd_count) threads=$(thread_count)" \
     "vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)" \
     "gc-heap-after-gc=$(metric gc_heap_after_last_gc_bytes) gc-heap=$(metric gc_heap_bytes)" \
     "gc-committed=$(metric gc_committed_bytes) gc-gen0=$(metric gc_gen0_collections) gc-gen2=$(metric gc_gen2_collections)"
@@ -179,6 +185,10 @@ WINS_CHECKED=0
 START=$(uptime_ms)
 i=1
 while [ $i -le $CYCLES ]; do
+  if ! kill -0 $PID 2>/dev/null; then
+    fail "Parkway exited during cycle $((i - 1))"
+    break
+  fi
   if [ "$MINUTES" -gt 0 ] && [ $(( $(uptime_ms) - START )) -gt $((MINUTES * 60000)) ]; then
     echo "SOAK stopped at the time limit of $MINUTES minutes after $((i - 1)) cycles"
     break
@@ -299,4 +309,7 @@ echo "SOAK exit code=$?"
 kill $LISTENER 2>/dev/null
 grep -v "^PARKWAY-GUEST online=" $OUT | sed 's/^/SOAK guest: /' | tail -n 20
 grep -c . /tmp/soak-vmm.err | sed 's/^/SOAK vmm-stderr-lines: /'
-grep -i -E "warn|fail|error" /tmp/soak-vmm.err | head -n 20 | sed 's/^/SOAK vmm-stderr: /'
+grep -v '^parkway: info: ' /tmp/soak-vmm.err | head -n 40 | sed 's/^/SOAK vmm-stderr: /'
+tail -n 15 /tmp/soak-vmm.err | sed 's/^/SOAK vmm-stderr-tail: /'
+# Was anything killed for lack of memory in the test host?
+dmesg | grep -i -E "out of memory|killed process|oom" | head -n 5 | sed 's/^/SOAK dmesg: /'
