@@ -76,6 +76,8 @@ public static class ThreadAllowLists
         [
             KvmIoctls.Run, KvmIoctls.GetOneReg, KvmIoctls.SetOneReg, KvmIoctls.GetMpState, KvmIoctls.SetMpState,
             KvmIoctls.ArmVcpuInit, KvmIoctls.SetSignalMask, KvmIoctls.IrqLine, TunIoctls.SetOffload,
+            // An MMIO access KVM cannot decode (no syndrome) becomes an external data abort for the guest.
+            KvmIoctls.SetVcpuEvents,
         ]),
         new Always("rt_sigtimedwait"), new Always("eventfd2"),
     ]), Common);

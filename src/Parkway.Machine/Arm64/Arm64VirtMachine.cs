@@ -3,6 +3,7 @@ using Parkway.Acpi;
 using Parkway.Acpi.Devices;
 using Parkway.Acpi.Registers;
 using Parkway.Kvm;
+using Parkway.Kvm.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
 using Parkway.Machine.Devices;
@@ -10,6 +11,7 @@ using Parkway.Machine.Hotplug;
 using Parkway.Machine.Memory;
 using Parkway.Machine.Virtio;
 using Parkway.Virtio.Description;
+using Parkway.Virtio.Diagnostics;
 
 namespace Parkway.Machine.Arm64;
 
@@ -180,7 +182,8 @@ public sealed partial class Arm64VirtMachine : IMachine
     /// <inheritdoc />
     public MachineExit Run()
     {
-        var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null), _logger);
+        var architecture = new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null, new GuestErrorLog(_logger, VirtioDeviceSet.GuestErrorInterval));
+        var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, architecture, _logger);
         Cpus.Start(handler, (slot, error) =>
         {
             Log.VcpuFailed(_logger, slot.Index, error.Message);
@@ -276,6 +279,8 @@ public sealed partial class Arm64VirtMachine : IMachine
         Vm = Own(kvm.CreateVm());
         Arm64HostChecks.CheckVm(Vm);
         InstallPsciPolicy();
+        // Without it, one load pair on a device register fails KVM_RUN and so ends the VM.
+        Vm.EnableNisvExits();
         StartupTrace.Mark("VM created (capabilities checked, SMCCC filter)");
 
         Memory = Own(new GuestMemory(VirtMemoryMap.RamBase, Config.MemoryBytes));
@@ -309,13 +314,16 @@ public sealed partial class Arm64VirtMachine : IMachine
 
     private void AttachAcpiDevices()
     {
+        // Whatever a guest writes is hostile: each kind of refused access is logged at most once per
+        // interval per block, so a guest looping over bad accesses cannot flood the host's log.
+        var guestErrors = new GuestErrorLog(_logger, VirtioDeviceSet.GuestErrorInterval);
         var gedLine = new SpiLine(Vm, VirtMemoryMap.GedSpi);
         Ged = new GedRegisters(gedLine.Pulse);
-        Ged.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "GED", message);
+        Ged.ReportTo(guestErrors);
         Mmio.Register(VirtMemoryMap.GedBase, VirtMemoryMap.GedSize, new GedDevice(Ged));
 
         var hotplug = _hotplugRegisters = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
-        hotplug.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "CPU hotplug", message);
+        hotplug.ReportTo(guestErrors);
         Mmio.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
     }
 
@@ -417,11 +425,11 @@ public sealed partial class Arm64VirtMachine : IMachine
         [LoggerMessage(Level = LogLevel.Information, Message = "kernel at 0x{Kernel:x}, initrd at 0x{Initrd:x} ({InitrdSize} bytes), FDT at 0x{Fdt:x}")]
         public static partial void Loaded(ILogger logger, ulong kernel, ulong initrd, ulong initrdSize, ulong fdt);
 
+        [LoggerMessage(Level = LogLevel.Warning, Message = "guest access to the {Device} registers refused: {Message}")]
+        public static partial void GuestRegisterWriteIgnored(ILogger logger, string device, string message);
+
         [LoggerMessage(Level = LogLevel.Warning, Message = "guest console output failed ({Message}); the guest keeps running, lines that cannot be written are dropped (reported at most once a minute)")]
         public static partial void ConsoleOutputFailed(ILogger logger, string message);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "guest write to the {Device} registers ignored: {Message}")]
-        public static partial void GuestRegisterWriteIgnored(ILogger logger, string device, string message);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "vCPU {Slot} failed: {Message}")]
         public static partial void VcpuFailed(ILogger logger, int slot, string message);

@@ -31,6 +31,8 @@ public sealed unsafe class KvmAbiTests
         ("offsetof(struct kvm_run, PARKWAY_HYPERCALL_FLAGS)", 96),
         ("offsetof(struct kvm_run, fail_entry.hardware_entry_failure_reason)", 32),
         ("offsetof(struct kvm_run, internal.suberror)", 32),
+        ("offsetof(struct kvm_run, arm_nisv.esr_iss)", 32),
+        ("offsetof(struct kvm_run, arm_nisv.fault_ipa)", 40),
         ("offsetof(struct kvm_run, io.direction)", 32),
         ("offsetof(struct kvm_run, io.size)", 33),
         ("offsetof(struct kvm_run, io.port)", 34),
@@ -143,6 +145,12 @@ public sealed unsafe class KvmAbiTests
             data.Add("KvmSmcccFilter.Base", Offset(ref filter, ref filter.Base), "offsetof(struct kvm_smccc_filter, base)");
             data.Add("KvmSmcccFilter.FunctionCount", Offset(ref filter, ref filter.FunctionCount), "offsetof(struct kvm_smccc_filter, nr_functions)");
             data.Add("KvmSmcccFilter.Action", Offset(ref filter, ref filter.Action), "offsetof(struct kvm_smccc_filter, action)");
+
+            data.Add("sizeof KvmEnableCap", Unsafe.SizeOf<KvmEnableCap>(), "sizeof(struct kvm_enable_cap)");
+            data.Add("KvmEnableCap.Args", (int)Marshal.OffsetOf<KvmEnableCap>(nameof(KvmEnableCap.Args)), "offsetof(struct kvm_enable_cap, args)");
+            data.Add("sizeof KvmVcpuEvents", Unsafe.SizeOf<KvmVcpuEvents>(), "sizeof(struct kvm_vcpu_events)");
+            data.Add("KvmVcpuEvents.ExtDabtPending", (int)Marshal.OffsetOf<KvmVcpuEvents>(nameof(KvmVcpuEvents.ExtDabtPending)), "offsetof(struct kvm_vcpu_events, exception.ext_dabt_pending)");
+            data.Add("KvmVcpuEvents.SerrorEsr", (int)Marshal.OffsetOf<KvmVcpuEvents>(nameof(KvmVcpuEvents.SerrorEsr)), "offsetof(struct kvm_vcpu_events, exception.serror_esr)");
 
             // KvmMpState travels as a bare u32 (struct kvm_mp_state) and KvmVcpu.SetSignalMask builds
             // struct kvm_signal_mask by hand: a 4-byte len, then the sigset bytes.
