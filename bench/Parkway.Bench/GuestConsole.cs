@@ -10,6 +10,7 @@ namespace Parkway.Bench;
 internal sealed class GuestConsole
 {
     private readonly BlockingCollection<(DateTimeOffset At, string Line)> _lines = [];
+    private readonly ConcurrentQueue<string> _transcript = new();
 
     public GuestConsole(Process parkway)
     {
@@ -17,13 +18,18 @@ internal sealed class GuestConsole
         {
             while (parkway.StandardOutput.ReadLine() is { } line)
             {
-                _lines.Add((DateTimeOffset.UtcNow, line.TrimEnd('\r')));
+                string text = line.TrimEnd('\r');
+                _transcript.Enqueue(text);
+                _lines.Add((DateTimeOffset.UtcNow, text));
             }
 
             _lines.CompleteAdding();
         }) { IsBackground = true, Name = "guest-console" };
         reader.Start();
     }
+
+    /// <summary>Every line read so far, in order (also the ones <see cref="WaitFor"/> skipped).</summary>
+    public IReadOnlyList<string> Transcript => [.. _transcript];
 
     /// <summary>Waits for a line containing <paramref name="text"/>; returns when it arrived.</summary>
     public DateTimeOffset WaitFor(string text, TimeSpan timeout)
