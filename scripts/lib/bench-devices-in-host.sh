@@ -110,7 +110,8 @@ awk '
     row("console, PL011 (ttyAMA0), 16 KiB", mbs("parkway-pl011", "console-ms", 16385) * 1024, mbs("qemu-pl011", "console-ms", 16385) * 1024, "KiB/s")
     row("boot to /init CPU line, PL011 console", v("parkway-pl011", "boot-ms") / 1000, v("qemu-pl011", "boot-ms") / 1000, "s")
     row("boot to /init CPU line, virtio console", v("parkway-virtio", "boot-ms") / 1000, v("qemu-virtio", "boot-ms") / 1000, "s")
-    p = speedup("parkway"); q = speedup("qemu")
-    printf "| boot speed-up with the virtio console (PL011 boot ÷ virtio boot, higher is better) | %.2f× | %.2f× | %s |\n", p, q, q > 0 ? sprintf("%.2f×", p / q) : "n/a"
+    p = speedup("parkway"); q = speedup("qemu"); ratio = "n/a"
+    if (q > 0) ratio = sprintf("%.2f×", p / q)
+    printf "| boot speed-up with the virtio console (PL011 boot ÷ virtio boot, higher is better) | %.2f× | %.2f× | %s |\n", p, q, ratio
     print "PARKWAY-BENCH-TABLE-END"
   }' /tmp/results
