@@ -39,13 +39,28 @@ internal sealed class HotplugBench(string parkway, int rounds, TextWriter progre
 
         await using QmpClient qmp = await QmpClient.ConnectAsync(socket);
         await qmp.NegotiateAsync();
-        for (int round = 1; round <= rounds; round++)
+        try
         {
-            progress.WriteLine($"hot-plug round {round}/{rounds}");
-            await PlugAndUnplug(qmp, vmm.Console, 1, Method.DeviceAdd);
-            await PlugAndUnplug(qmp, vmm.Console, Batch, Method.DeviceAdd);
-            await PlugAndUnplug(qmp, vmm.Console, 1, Method.SetVcpus);
-            await PlugAndUnplug(qmp, vmm.Console, Batch, Method.SetVcpus);
+            for (int round = 1; round <= rounds; round++)
+            {
+                progress.WriteLine($"hot-plug round {round}/{rounds}");
+                await PlugAndUnplug(qmp, vmm.Console, 1, Method.DeviceAdd);
+                await PlugAndUnplug(qmp, vmm.Console, Batch, Method.DeviceAdd);
+                await PlugAndUnplug(qmp, vmm.Console, 1, Method.SetVcpus);
+                await PlugAndUnplug(qmp, vmm.Console, Batch, Method.SetVcpus);
+            }
+        }
+        catch (TimeoutException)
+        {
+            // What the guest said last, and its CPU log once it powered off: why the step stalled.
+            await qmp.ExecuteAsync("system_powerdown");
+            vmm.WaitForExit(Timeout);
+            foreach (string line in vmm.Console.Transcript.TakeLast(40))
+            {
+                progress.WriteLine($"guest: {line}");
+            }
+
+            throw;
         }
 
         await qmp.ExecuteAsync("system_powerdown");
