@@ -31,13 +31,17 @@ internal sealed class GuestConsole
     /// <summary>Every line read so far, in order (also the ones <see cref="WaitFor"/> skipped).</summary>
     public IReadOnlyList<string> Transcript => [.. _transcript];
 
-    /// <summary>Waits for a line containing <paramref name="text"/>; returns when it arrived.</summary>
-    public DateTimeOffset WaitFor(string text, TimeSpan timeout)
+    /// <summary>
+    /// Waits for a line containing <paramref name="text"/> (ending with it when
+    /// <paramref name="atLineEnd"/>: "online=0 enabled=0" must not match "online=0 enabled=0-1");
+    /// returns when it arrived.
+    /// </summary>
+    public DateTimeOffset WaitFor(string text, TimeSpan timeout, bool atLineEnd = false)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_lines.TryTake(out var entry, TimeSpan.FromMilliseconds(100)) && entry.Line.Contains(text, StringComparison.Ordinal))
+            if (_lines.TryTake(out var entry, TimeSpan.FromMilliseconds(100)) && (atLineEnd ? entry.Line.EndsWith(text, StringComparison.Ordinal) : entry.Line.Contains(text, StringComparison.Ordinal)))
             {
                 return entry.At;
             }

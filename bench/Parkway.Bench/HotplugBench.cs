@@ -100,7 +100,7 @@ internal sealed class HotplugBench(string parkway, int rounds, TextWriter progre
         }
 
         DateTimeOffset replied = DateTimeOffset.UtcNow;
-        DateTimeOffset online = console.WaitFor($"online={all} enabled={all}", Timeout);
+        DateTimeOffset online = console.WaitFor($"online={all} enabled={all}", Timeout, atLineEnd: true);
         IReadOnlyList<PlugTimes> plugs = await WaitForPlugged(qmp, count);
         Table.Add($"hot-plug {what}: QMP reply{(method == Method.DeviceAdd ? " (= VMM done)" : string.Empty)}", "ms", ResultTable.Parkway, (replied - t0).TotalMilliseconds);
         Table.Add($"hot-plug {what}: last vCPU thread started (Parkway's part)", "ms", ResultTable.Parkway, (plugs.Max(p => p.ThreadStarted) - t0).TotalMilliseconds);
@@ -132,7 +132,7 @@ internal sealed class HotplugBench(string parkway, int rounds, TextWriter progre
             parked = await WaitForDeviceDeleted(qmp);
         }
 
-        DateTimeOffset offline = console.WaitFor("online=0 enabled=0", Timeout);
+        DateTimeOffset offline = console.WaitFor("online=0 enabled=0", Timeout, atLineEnd: true);
         Table.Add($"hot-unplug {what}: QMP reply", "ms", ResultTable.Parkway, (replied - t0).TotalMilliseconds);
         Table.Add($"hot-unplug {what}: VMM done (DEVICE_DELETED)", "ms", ResultTable.Parkway, (parked - t0).TotalMilliseconds);
         Table.Add($"hot-unplug {what}: guest offline", "ms", ResultTable.Parkway, (offline - t0).TotalMilliseconds);
