@@ -16,7 +16,7 @@ namespace Parkway.Bench;
 /// kernel's own timestamps (<see cref="GuestCpuLog"/>).
 /// QEMU 7.2 cannot hot-plug arm64 CPUs, so these rows have no QEMU column.
 /// </summary>
-internal sealed class HotplugBench(string parkway, int rounds, TextWriter progress, bool guestPoll = false)
+internal sealed class HotplugBench(string parkway, int rounds, TextWriter progress, bool guestEvents = false)
 {
     private const int Batch = 8;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
@@ -34,7 +34,7 @@ internal sealed class HotplugBench(string parkway, int rounds, TextWriter progre
         string socket = Path.Combine(Path.GetTempPath(), $"parkway-bench-{Environment.ProcessId}.sock");
         using VmmProcess vmm = VmmProcess.Start(parkway,
             ["run", "--kernel", "/guest/Image", "--initramfs", "/guest/initrd", "--memory", "512M",
-             "--cpus", $"boot=1,max={Batch + 1}", "--cmdline", "console=ttyAMA0 quiet parkway.watch parkway.cpulog" + (guestPoll ? " parkway.watch-poll" : string.Empty), "--qmp", "unix:" + socket]);
+             "--cpus", $"boot=1,max={Batch + 1}", "--cmdline", "console=ttyAMA0 quiet parkway.watch parkway.cpulog" + (guestEvents ? " parkway.watch-events" : string.Empty), "--qmp", "unix:" + socket]);
         vmm.Console.WaitFor("PARKWAY-GUEST ready", TimeSpan.FromMinutes(5));
 
         await using QmpClient qmp = await QmpClient.ConnectAsync(socket);
