@@ -176,11 +176,13 @@ public sealed partial class Arm64VirtMachine : IMachine
     public MachineExit Run()
     {
         var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null), _logger);
+        HoldVcpusForRestore();
         Cpus.Start(handler, (slot, error) =>
         {
             Log.VcpuFailed(_logger, slot.Index, error.Message);
             Lifetime.RequestExit(1, $"vCPU {slot.Index} failed: {error.Message}");
         });
+        CompleteRestore();
         MachineExit exit = Lifetime.WaitForExit();
         // vCPUs first (no guest can touch a device register or ring any more), then the device
         // workers, then the console is drained.
@@ -303,6 +305,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         Mmio.Register(VirtMemoryMap.GedBase, VirtMemoryMap.GedSize, new GedDevice(Ged));
 
         var hotplug = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
+        _hotplugRegisters = hotplug;
         hotplug.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "CPU hotplug", message);
         Mmio.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
     }

@@ -8,7 +8,7 @@ namespace Parkway.Machine.Arm64;
 /// possible vCPU exists, sized for all of them, then initialised: from that moment KVM refuses new
 /// vCPUs (EBUSY), and each CPU's redistributor and its GICR_TYPER are fixed for the VM's life.
 /// </summary>
-public sealed class VgicV3 : IDisposable
+public sealed partial class VgicV3 : IDisposable
 {
     /// <summary>KVM_DEV_TYPE_ARM_VGIC_V3.</summary>
     public const uint DeviceType = 7;
@@ -42,7 +42,7 @@ public sealed class VgicV3 : IDisposable
 
             uint count = interruptCount;
             device.SetAttribute(GroupNrIrqs, 0, ref count, "KVM_SET_DEVICE_ATTR(VGIC NR_IRQS)");
-            return new VgicV3(device);
+            return new VgicV3(device) { _interruptCount = interruptCount };
         }
         catch
         {

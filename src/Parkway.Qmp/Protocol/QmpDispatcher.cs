@@ -154,6 +154,8 @@ internal sealed class QmpDispatcher
         _commands["cont"] = arguments => NoArguments(arguments, () => { _machine.Cont(); return EmptyObject; });
         _commands["system_powerdown"] = arguments => NoArguments(arguments, () => { _machine.SystemPowerdown(); return EmptyObject; });
         _commands["quit"] = Quit;
+        _commands["migrate"] = Migrate;
+        _commands["query-migrate"] = arguments => NoArguments(arguments, () => ParseElement(_machine.QueryMigrate().ToJsonString()));
     }
 
     private QmpCommandResult DeviceAdd(QmpArguments arguments)
@@ -213,6 +215,18 @@ internal sealed class QmpDispatcher
         {
             // A count beyond int is out of range for any machine: the machine reports the range.
             _machine.SetVcpus((int)Math.Clamp(count, int.MinValue, int.MaxValue), unplugTimeout);
+        }
+
+        return new QmpCommandResult(EmptyObject);
+    }
+
+    private QmpCommandResult Migrate(QmpArguments arguments)
+    {
+        string uri = arguments.RequireString("uri");
+        arguments.RejectUnexpected();
+        lock (_machineLock)
+        {
+            _machine.Migrate(uri);
         }
 
         return new QmpCommandResult(EmptyObject);

@@ -15,7 +15,8 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var kernel = new Option<string>("--kernel") { Description = "arm64 Linux Image to boot", Required = true };
+        var kernel = new Option<string?>("--kernel") { Description = "arm64 Linux Image to boot (required unless --incoming)" };
+        var incoming = new Option<string?>("--incoming") { Description = "restore the machine from a snapshot: file:PATH (written by QMP migrate / parkway snapshot)" };
         var initramfs = new Option<string?>("--initramfs") { Description = "initramfs (cpio) to pass to the kernel" };
         var cmdline = new Option<string>("--cmdline") { Description = "kernel command line", DefaultValueFactory = _ => "console=ttyAMA0" };
         var cpus = CommonOptions.Cpus(required: false);
@@ -37,13 +38,18 @@ internal static class RunCommand
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, unplugTimeout, metrics, metricsInterval, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, unplugTimeout, metrics, metricsInterval, logLevel, incoming,
         };
         command.SetAction(result =>
         {
             LogLevel level = CommonOptions.ParseLogLevel(result.GetValue(logLevel)!);
+            if (result.GetValue(incoming) is null && result.GetValue(kernel) is null)
+            {
+                throw new ConfigurationException("Option '--kernel' is required (or --incoming file:PATH to restore a snapshot).");
+            }
+
             var config = new VmConfig(
-                KernelPath: result.GetValue(kernel)!,
+                KernelPath: result.GetValue(kernel) ?? string.Empty,
                 InitramfsPath: result.GetValue(initramfs),
                 Cmdline: result.GetValue(cmdline)!,
                 Cpus: CpuConfig.Parse(result.GetValue(cpus)!),
@@ -70,7 +76,25 @@ internal static class RunCommand
                 throw new ConfigurationException("--metrics-interval: needs --metrics PATH");
             }
 
-            return Run(config, level, options);
+            if (result.GetValue(incoming) is { } source)
+            {
+                var given = new IncomingRestore.GivenOptions(
+                    result.GetResult(cpus) is { Implicit: false },
+                    result.GetResult(memory) is { Implicit: false },
+                    result.GetResult(acpi) is { Implicit: false },
+                    result.GetValue(kernel) is not null || result.GetValue(initramfs) is not null || result.GetResult(cmdline) is { Implicit: false });
+                IncomingRestore restore = IncomingRestore.Open(source, config, given);
+                try
+                {
+                    return Run(restore.Config, level, options, restore.Build);
+                }
+                finally
+                {
+                    restore.Dispose();
+                }
+            }
+
+            return Run(config, level, options, logger => MachineFactory.Build(config, logger));
         });
         return command;
     }
@@ -102,13 +126,13 @@ internal static class RunCommand
     /// <summary>The run options that are not part of the machine's configuration.</summary>
     private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval);
 
-    private static int Run(VmConfig config, LogLevel level, RunOptions options)
+    private static int Run(VmConfig config, LogLevel level, RunOptions options, Func<ILogger, IMachine> build)
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
         StartupTrace.Mark("logging set up");
         using MetricsWriter? metrics = options.MetricsPath is { } path ? MetricsWriter.Open(path) : null;
-        using IMachine machine = MachineFactory.Build(config, logger);
+        using IMachine machine = build(logger);
         machine.Hotplug.UnplugTimeout = options.UnplugTimeout;
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
