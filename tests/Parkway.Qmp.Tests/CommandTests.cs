@@ -30,8 +30,8 @@ public sealed class CommandTests : IDisposable
         }).Order(StringComparer.Ordinal).ToArray();
         string[] expected =
         [
-            "cont", "device_add", "device_del", "device_set", "qmp_capabilities", "query-commands", "query-cpus-fast",
-            "query-cpus-power-state", "query-cpus-powerstate", "query-hotpluggable-cpus", "query-status", "query-version",
+            "cont", "device_add", "device_del", "device_set", "migrate", "qmp_capabilities", "query-commands", "query-cpus-fast",
+            "query-cpus-power-state", "query-cpus-powerstate", "query-hotpluggable-cpus", "query-migrate", "query-status", "query-version",
             "quit", "set-vcpus", "stop", "system_powerdown",
         ];
         Assert.Equal(expected, names);

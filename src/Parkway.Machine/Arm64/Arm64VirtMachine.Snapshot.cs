@@ -43,6 +43,7 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         }
 
         GicSnapshot gic = Gic.Save([.. Cpus.Slots.Select(static s => s.ArchId)]);
+        LogIdentities();
         AcpiDevicesState? acpi = null;
         if (Ged is not null && _hotplugRegisters is not null)
         {
@@ -180,6 +181,7 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         }
 
         _restore = null;
+        LogIdentities();
         Cpus.OnEveryVcpu((slot, vcpu) =>
         {
             CpuSlotSnapshot saved = snapshot.Cpus[slot.Index];
@@ -192,8 +194,25 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         Cpus.Resume();
     }
 
+    /// <summary>Each slot's MPIDR and GICR_TYPER (paused: no vCPU in KVM_RUN), so a save and its restore can be compared.</summary>
+    private void LogIdentities()
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        foreach (CpuSlot slot in Cpus.Slots)
+        {
+            SnapshotLog.Identity(_logger, slot.Index, slot.ArchId, Gic.ReadRedistributorTyper(slot.ArchId));
+        }
+    }
+
     private static partial class SnapshotLog
     {
+        [LoggerMessage(Level = LogLevel.Information, Message = "snapshot slot {Slot}: MPIDR 0x{Mpidr:x} GICR_TYPER 0x{Typer:x}")]
+        public static partial void Identity(ILogger logger, int slot, ulong mpidr, ulong typer);
+
         [LoggerMessage(Level = LogLevel.Information, Message = "snapshot written to {Path}: {Slots} CPU slots ({Plugged} plugged), {Written} of {Memory} bytes of memory written")]
         public static partial void Saved(ILogger logger, string path, int slots, int plugged, long written, ulong memory);
 
