@@ -204,7 +204,8 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
 
         foreach (CpuSlot slot in Cpus.Slots)
         {
-            SnapshotLog.Identity(_logger, slot.Index, slot.ArchId, Gic.ReadRedistributorTyper(slot.ArchId));
+            ulong typer = Gic.ReadRedistributorTyper(slot.ArchId);
+            SnapshotLog.Identity(_logger, slot.Index, slot.ArchId, typer);
         }
     }
 

@@ -13,9 +13,11 @@ namespace Parkway.Machine.Arm64;
 /// </summary>
 public sealed partial class VgicV3
 {
-    private const uint GroupDistributorRegisters = 1, GroupCpuSystemRegisters = 6, GroupLevelInfo = 7;
-    private const int LevelInfoShift = 10;
-    private const uint LevelInfoLineLevel = 0;
+    // KVM_DEV_ARM_VGIC_GRP_DIST_REGS, _CPU_SYSREGS, _LEVEL_INFO; KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
+    // VGIC_LEVEL_INFO_LINE_LEVEL (checked against the uapi headers by KvmAbiTests).
+    internal const uint GroupDistributorRegisters = 1, GroupCpuSystemRegisters = 6, GroupLevelInfo = 7;
+    internal const int LevelInfoShift = 10;
+    internal const uint LevelInfoLineLevel = 0;
     private const uint SgiFrame = 0x1_0000;
 
     // Per-interrupt registers, 1 bit per interrupt, in QEMU's restore order: group, group modifier,
@@ -134,7 +136,7 @@ public sealed partial class VgicV3
     }
 
     /// <summary>KVM_DEV_ARM_VGIC_SYSREG(3, 0, CRn, CRm, op2): the ICC registers all have op0 = 3, op1 = 0.</summary>
-    private static ulong SystemRegister(uint crn, uint crm, uint op2) => (3UL << 14) | (0UL << 11) | ((ulong)crn << 7) | ((ulong)crm << 3) | op2;
+    internal static ulong SystemRegister(uint crn, uint crm, uint op2) => (3UL << 14) | (0UL << 11) | ((ulong)crn << 7) | ((ulong)crm << 3) | op2;
 
     /// <summary>The MPIDR field of a device attribute: Aff3.Aff2.Aff1.Aff0 in bits 63..32.</summary>
     private static ulong AffinityAttribute(ulong mpidr) => (ulong)GicrTyper.AffinityOf(mpidr) << 32;

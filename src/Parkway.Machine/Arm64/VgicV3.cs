@@ -13,7 +13,7 @@ public sealed partial class VgicV3 : IDisposable
     /// <summary>KVM_DEV_TYPE_ARM_VGIC_V3.</summary>
     public const uint DeviceType = 7;
 
-    private const uint GroupAddress = 0, GroupNrIrqs = 3, GroupControl = 4, GroupRedistributorRegisters = 5;
+    internal const uint GroupAddress = 0, GroupNrIrqs = 3, GroupControl = 4, GroupRedistributorRegisters = 5;
     private const ulong AddressTypeDistributor = 2, AddressTypeRedistributorRegion = 5;
     private const ulong ControlInit = 0;
     private const ulong GicrTyperOffset = 0x8;
