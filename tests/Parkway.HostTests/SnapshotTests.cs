@@ -6,7 +6,7 @@ namespace Parkway.HostTests;
 public sealed class SnapshotScenarioFixture
 {
     /// <summary>The session's output.</summary>
-    public Arm64HostResult Host { get; } = ScenarioRun.Start("snapshot.sh", TimeSpan.FromMinutes(15)).Host;
+    public Arm64HostResult Host { get; } = ScenarioRun.Start("snapshot.sh", TimeSpan.FromMinutes(20)).Host;
 
     /// <summary>Lines "STEP &lt;name&gt; &lt;rest&gt;" of one step, without the prefix.</summary>
     public IReadOnlyList<string> Step(string name) =>

@@ -54,7 +54,8 @@ public sealed partial class CpuManager
 
         foreach ((int index, Task<T> done) in pending)
         {
-            if (!done.Wait(VcpuWorkTimeout))
+            // WaitAny, unlike Wait, does not throw for a failed task: GetResult below rethrows its own exception.
+            if (Task.WaitAny([done], VcpuWorkTimeout) < 0)
             {
                 throw new TimeoutException($"vCPU {index} did not run its snapshot work within {VcpuWorkTimeout.TotalSeconds} s");
             }

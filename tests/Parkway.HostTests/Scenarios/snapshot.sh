@@ -77,9 +77,11 @@ echo "STEP size apparent=$(stat -c %s $SNAP) allocated=$(($(stat -c %b $SNAP) * 
 
 # Refused restores: nothing starts, one line, exit 2.
 command_case refused-max parkway run --incoming file:$SNAP --cpus boot=1,max=8 --serial off
-cp $SNAP /tmp/damaged.snap
-printf '\377' | dd of=/tmp/damaged.snap bs=1 seek=300 conv=notrunc 2>/dev/null
-command_case refused-damaged parkway run --incoming file:/tmp/damaged.snap --serial off
+# Damaged in place (a copy of the sparse file would be written out whole), then repaired.
+dd if=$SNAP of=/tmp/original.byte bs=1 skip=300 count=1 2>/dev/null
+printf '\125' | dd of=$SNAP bs=1 seek=300 conv=notrunc 2>/dev/null
+command_case refused-damaged parkway run --incoming file:$SNAP --serial off
+dd if=/tmp/original.byte of=$SNAP bs=1 seek=300 conv=notrunc 2>/dev/null
 head -c 100000 $SNAP > /tmp/short.snap
 command_case refused-truncated parkway run --incoming file:/tmp/short.snap --serial off
 
