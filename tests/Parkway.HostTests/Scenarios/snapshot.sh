@@ -76,14 +76,16 @@ kill $LISTENER 2>/dev/null
 echo "STEP size apparent=$(stat -c %s $SNAP) allocated=$(($(stat -c %b $SNAP) * $(stat -c %B $SNAP)))"
 
 # Refused restores: nothing starts, one line, exit 2.
-command_case refused-max parkway run --incoming file:$SNAP --cpus boot=1,max=8 --serial off
-# Damaged in place (a copy of the sparse file would be written out whole), then repaired.
-dd if=$SNAP of=/tmp/original.byte bs=1 skip=300 count=1 2>/dev/null
-printf '\125' | dd of=$SNAP bs=1 seek=300 conv=notrunc 2>/dev/null
-command_case refused-damaged parkway run --incoming file:$SNAP --serial off
-dd if=/tmp/original.byte of=$SNAP bs=1 seek=300 conv=notrunc 2>/dev/null
+command_case refused-max timeout 120 parkway run --incoming file:$SNAP --cpus boot=1,max=8 --serial off
+# Damaged in place inside the Cpus section (a copy of the sparse file would be written out
+# whole; bytes between sections are alignment padding nothing reads), then repaired.
+dd if=$SNAP of=/tmp/original.byte bs=1 skip=2000 count=1 2>/dev/null
+if [ "$(cat /tmp/original.byte)" = U ]; then BYTE='\252'; else BYTE='\125'; fi
+printf "$BYTE" | dd of=$SNAP bs=1 seek=2000 conv=notrunc 2>/dev/null
+command_case refused-damaged timeout 120 parkway run --incoming file:$SNAP --serial off
+dd if=/tmp/original.byte of=$SNAP bs=1 seek=2000 conv=notrunc 2>/dev/null
 head -c 100000 $SNAP > /tmp/short.snap
-command_case refused-truncated parkway run --incoming file:/tmp/short.snap --serial off
+command_case refused-truncated timeout 120 parkway run --incoming file:/tmp/short.snap --serial off
 
 # The restore, in a new process.
 parkway run --incoming file:$SNAP --qmp unix:$SOCK2 --log-level info > $OUT2 2> /tmp/vmm2.err &
