@@ -1,12 +1,15 @@
 # Snapshot and restore of a live guest with a mixed plugged set (boot=1,max=4): plug cpu1 and
 # cpu2, unplug cpu2, save with `parkway snapshot`, quit; refused restores (changed max, damaged
-# and truncated files); restore in a new process, then plug cpu3, unplug cpu1, power down.
+# and truncated files); restore in a new process, plug cpu3; save that machine again and restore
+# it in a third process, unplug cpu1, power down.
 # Each step prints "STEP <name> ..." lines for the xunit side.
 . /scenarios/scenario-lib.sh
 SOCK=/tmp/qmp.sock
 SOCK2=/tmp/qmp2.sock
+SOCK3=/tmp/qmp3.sock
 OUT=/tmp/guest.out
 OUT2=/tmp/guest2.out
+OUT3=/tmp/guest3.out
 SNAP=/tmp/vm.snap
 
 counts() { echo "STEP $1 vcpu-fds=$(count_vcpu_fds $2) vcpu-threads=$(count_vcpu_threads $2)"; }
@@ -103,19 +106,43 @@ mark $OUT2
 request plug3 $SOCK2 device_add driver=host-arm-cpu id=cpu3 socket-id=0 cluster-id=0 core-id=3 thread-id=0
 expect_guest plug3 $OUT2 $PID2 "online=0-1,3 enabled=0-1,3"
 counts plug3 $PID2
-mark $OUT2
-request unplug1 $SOCK2 device_del id=cpu1
-expect_guest unplug1 $OUT2 $PID2 "online=0,3 enabled=0,3"
-sleep 1
-counts unplug1 $PID2
-request powerdown $SOCK2 system_powerdown
+
+# A second save, of the restored machine, and a second restore in a third process.
+parkway snapshot --socket $SOCK2 /tmp/vm2.snap > /tmp/snap2.out 2> /tmp/snap2.err
+echo "STEP snapshot2 exit=$?"
+sed 's/^/STEP snapshot2 stderr: /' /tmp/snap2.err
+request quit2 $SOCK2 quit
 wait $PID2
 echo "STEP second-exit code=$?"
 sleep 1
 kill $LISTENER2 2>/dev/null
+rm -f $SNAP
+parkway run --incoming file:/tmp/vm2.snap --qmp unix:$SOCK3 --log-level info > $OUT3 2> /tmp/vmm3.err &
+PID3=$!
+i=0
+while [ ! -S $SOCK3 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 2
+parkway qmp --socket $SOCK3 --events 600 query-status > /tmp/events3.out 2>&1 &
+LISTENER3=$!
+counts restored2 $PID3
+request powerstate-restored2 $SOCK3 query-cpus-powerstate
+
+mark $OUT3
+request unplug1 $SOCK3 device_del id=cpu1
+expect_guest unplug1 $OUT3 $PID3 "online=0,3 enabled=0,3"
+sleep 1
+counts unplug1 $PID3
+request powerdown $SOCK3 system_powerdown
+wait $PID3
+echo "STEP third-exit code=$?"
+sleep 1
+kill $LISTENER3 2>/dev/null
 sed 's/^/STEP events: /' /tmp/events.out
 sed 's/^/STEP events2: /' /tmp/events2.out
+sed 's/^/STEP events3: /' /tmp/events3.out
 sed 's/^/STEP vmm-stderr: /' /tmp/vmm.err
 sed 's/^/STEP vmm2-stderr: /' /tmp/vmm2.err
+sed 's/^/STEP vmm3-stderr: /' /tmp/vmm3.err
 sed 's/^/STEP guest: /' $OUT
 sed 's/^/STEP guest2: /' $OUT2
+sed 's/^/STEP guest3: /' $OUT3
