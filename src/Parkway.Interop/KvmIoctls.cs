@@ -65,6 +65,8 @@ public static class KvmIoctls
     public static readonly uint SetOneReg = Ioc(DirWrite, 0xAC, 16);
     /// <summary>KVM_ARM_VCPU_INIT (struct kvm_vcpu_init, 32 bytes).</summary>
     public static readonly uint ArmVcpuInit = Ioc(DirWrite, 0xAE, 32);
+    /// <summary>KVM_GET_REG_LIST (struct kvm_reg_list: a u64 count, then the ids).</summary>
+    public static readonly uint GetRegList = Ioc(DirRead | DirWrite, 0xB0, 8);
 }
 
 /// <summary>KVM_CAP_* numbers (include/uapi/linux/kvm.h).</summary>

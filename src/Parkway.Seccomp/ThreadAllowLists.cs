@@ -78,6 +78,8 @@ public static class ThreadAllowLists
             KvmIoctls.ArmVcpuInit, KvmIoctls.SetSignalMask, KvmIoctls.IrqLine, TunIoctls.SetOffload,
             // An MMIO access KVM cannot decode (no syndrome) becomes an external data abort for the guest.
             KvmIoctls.SetVcpuEvents,
+            // A snapshot lists every register of the vCPU it saves.
+            KvmIoctls.GetRegList,
         ]),
         new Always("rt_sigtimedwait"), new Always("eventfd2"),
     ]), Common);
@@ -112,6 +114,10 @@ public static class ThreadAllowLists
         // A machine reset on the main thread: each vCPU re-initialised (KVM_ARM_VCPU_INIT, in the
         // vCPU list) and its PMU and stolen-time attributes set again or read back.
         new ArgumentIn("ioctl", 1, [KvmIoctls.SetDeviceAttr, KvmIoctls.GetDeviceAttr, KvmIoctls.HasDeviceAttr]),
+        // A snapshot (QMP migrate file:PATH, on the thread pool) creates its file and sizes it
+        // before writing the sparse memory image. Only the process list has these: vCPU and device
+        // threads still cannot open anything (their own filters lack openat).
+        new Always("openat"), new Always("ftruncate"),
     ]));
 
     /// <summary>The list for a thread of <paramref name="kind"/>.</summary>

@@ -51,10 +51,20 @@ public static class ThreadConfinement
     /// Starts <paramref name="thread"/>; from a confined thread the start is done by the launcher
     /// thread, and this waits until it has happened (a thread start takes microseconds).
     /// </summary>
-    public static void Start(Thread thread)
+    public static void Start(Thread thread) => Start(thread, viaLauncher: t_confined);
+
+    /// <summary>
+    /// Starts <paramref name="thread"/> from the launcher whenever confinement is installed, so it
+    /// carries the process filter only: for work that needs a call only that filter allows (a
+    /// snapshot creating its file), started from a thread that may have inherited a per-kind filter
+    /// unknowingly (a thread-pool worker created by a vCPU thread is such a thread).
+    /// </summary>
+    public static void StartWithProcessFilterOnly(Thread thread) => Start(thread, viaLauncher: true);
+
+    private static void Start(Thread thread, bool viaLauncher)
     {
         ArgumentNullException.ThrowIfNull(thread);
-        if (!t_confined || s_launches is not { } launches)
+        if (!viaLauncher || s_launches is not { } launches)
         {
             thread.Start();
             return;

@@ -73,7 +73,7 @@ internal static class Program
     private static IEnumerable<Command> Subcommands(string[] args)
     {
         string first = args.Length > 0 ? args[0] : string.Empty;
-        bool all = first is not ("run" or "check-host" or "acpi" or "qmp" or "resize");
+        bool all = first is not ("run" or "check-host" or "acpi" or "qmp" or "resize" or "snapshot");
         if (all || first == "run")
         {
             yield return RunCommand.Create();
@@ -97,6 +97,11 @@ internal static class Program
         if (all || first == "resize")
         {
             yield return ResizeCommand.Create();
+        }
+
+        if (all || first == "snapshot")
+        {
+            yield return SnapshotCommand.Create();
         }
     }
 }

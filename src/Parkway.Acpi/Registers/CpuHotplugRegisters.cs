@@ -18,7 +18,7 @@ namespace Parkway.Acpi.Registers;
 /// the selector and command under the lock, then asks the backend; a guest racing its own register
 /// accesses (the AML serialises them with a mutex) gets a consistent answer for some selector.
 /// </remarks>
-public sealed class CpuHotplugRegisters
+public sealed partial class CpuHotplugRegisters
 {
     private readonly ICpuHotplugBackend _backend;
     private readonly RankedLock _lock = new(LockRank.Device, nameof(CpuHotplugRegisters));

@@ -184,11 +184,13 @@ public sealed partial class Arm64VirtMachine : IMachine
     {
         var architecture = new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null, new GuestErrorLog(_logger, VirtioDeviceSet.GuestErrorInterval));
         var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, architecture, _logger);
+        HoldVcpusForRestore();
         Cpus.Start(handler, (slot, error) =>
         {
             Log.VcpuFailed(_logger, slot.Index, error.Message);
             Lifetime.RequestExit(1, $"vCPU {slot.Index} failed: {error.Message}");
         });
+        CompleteRestore();
         MachineExit? exit;
         while ((exit = Lifetime.WaitForExitOrReset(out ResetCause reset)) is null)
         {

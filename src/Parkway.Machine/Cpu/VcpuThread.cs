@@ -114,7 +114,13 @@ internal sealed unsafe class VcpuThread
                 if (!_gate.IsOpen)
                 {
                     _paused.Set();
-                    _gate.WaitWhileClosed(() => _stopRequested);
+                    // Work posted while paused (a snapshot's register reads and writes) runs here,
+                    // on this thread, without entering the guest.
+                    _gate.WaitWhileClosed(() =>
+                    {
+                        DrainWork(vcpu);
+                        return _stopRequested;
+                    });
                     _paused.Reset();
                     continue;
                 }

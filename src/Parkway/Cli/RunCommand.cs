@@ -17,7 +17,8 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var kernel = new Option<string>("--kernel") { Description = "arm64 Linux Image to boot", Required = true };
+        var kernel = new Option<string?>("--kernel") { Description = "arm64 Linux Image to boot (required unless --incoming)" };
+        var incoming = new Option<string?>("--incoming") { Description = "restore the machine from a snapshot: file:PATH (written by QMP migrate / parkway snapshot)" };
         var initramfs = new Option<string?>("--initramfs") { Description = "initramfs (cpio) to pass to the kernel" };
         var cmdline = new Option<string>("--cmdline") { Description = "kernel command line", DefaultValueFactory = _ => "console=ttyAMA0" };
         var cpus = CommonOptions.Cpus(required: false);
@@ -53,13 +54,18 @@ internal static class RunCommand
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, onReset, seccomp, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, onReset, seccomp, logLevel, incoming,
         };
         command.SetAction(result =>
         {
             LogLevel level = CommonOptions.ParseLogLevel(result.GetValue(logLevel)!);
+            if (result.GetValue(incoming) is null && result.GetValue(kernel) is null)
+            {
+                throw new ConfigurationException("Option '--kernel' is required (or --incoming file:PATH to restore a snapshot).");
+            }
+
             var config = new VmConfig(
-                KernelPath: result.GetValue(kernel)!,
+                KernelPath: result.GetValue(kernel) ?? string.Empty,
                 InitramfsPath: result.GetValue(initramfs),
                 Cmdline: result.GetValue(cmdline)!,
                 Cpus: CpuConfig.Parse(result.GetValue(cpus)!),
@@ -89,7 +95,25 @@ internal static class RunCommand
                 throw new ConfigurationException("--metrics-interval: needs --metrics PATH");
             }
 
-            return Run(config, level, options);
+            if (result.GetValue(incoming) is { } source)
+            {
+                var given = new IncomingRestore.GivenOptions(
+                    result.GetResult(cpus) is { Implicit: false },
+                    result.GetResult(memory) is { Implicit: false },
+                    result.GetResult(acpi) is { Implicit: false },
+                    result.GetValue(kernel) is not null || result.GetValue(initramfs) is not null || result.GetResult(cmdline) is { Implicit: false });
+                IncomingRestore restore = IncomingRestore.Open(source, config, given);
+                try
+                {
+                    return Run(restore.Config, level, options, restore.Build);
+                }
+                finally
+                {
+                    restore.Dispose();
+                }
+            }
+
+            return Run(config, level, options, logger => MachineFactory.Build(config, logger));
         });
         return command;
     }
@@ -132,13 +156,13 @@ internal static class RunCommand
     private static SeccompMode ParseSeccomp(string text) =>
         SeccompModeParser.TryParse(text) ?? throw new ConfigurationException($"--seccomp: expected on, log or off, got '{text}'");
 
-    private static int Run(VmConfig config, LogLevel level, RunOptions options)
+    private static int Run(VmConfig config, LogLevel level, RunOptions options, Func<ILogger, IMachine> build)
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
         StartupTrace.Mark("logging set up");
         using MetricsWriter? metrics = options.MetricsPath is { } path ? MetricsWriter.Open(path) : null;
-        using IMachine machine = MachineFactory.Build(config, logger);
+        using IMachine machine = build(logger);
         machine.Hotplug.UnplugTimeout = options.UnplugTimeout;
         machine.Lifetime.OnReset = options.OnReset;
         using var control = new QmpMachine(machine);
