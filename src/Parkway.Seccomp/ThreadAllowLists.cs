@@ -56,6 +56,12 @@ public static class ThreadAllowLists
         // opened with a FileShare lock releases it when closed (flock LOCK_UN): disks, console and
         // metrics files at shutdown.
         new Always("lseek"), new Always("flock"),
+        // The runtime opens files lazily on whichever thread first needs them: a bare-metal probe
+        // guest whose first log line came from a vCPU thread made that thread call openat a dozen
+        // times under --seccomp on (found in the test host; the path is not in the audit record).
+        // Until those opens are pinned down and done before the filters go on, every thread may
+        // open (exec, fork and network sockets stay refused).
+        new Always("openat"),
         // The QMP server on the thread pool: accept, socket I/O, the runtime's epoll loop; the socket
         // file is removed at shutdown.
         new Always("epoll_wait"), new Always("epoll_pwait"), new Always("epoll_ctl"),
@@ -117,7 +123,7 @@ public static class ThreadAllowLists
         // A snapshot (QMP migrate file:PATH, on the thread pool) creates its file and sizes it
         // before writing the sparse memory image. Only the process list has these: vCPU and device
         // threads still cannot open anything (their own filters lack openat).
-        new Always("openat"), new Always("ftruncate"),
+        new Always("ftruncate"), new Always("geteuid"),
     ]));
 
     /// <summary>The list for a thread of <paramref name="kind"/>.</summary>

@@ -184,6 +184,12 @@ internal static class RunCommand
 
         // Built, devices open, control plane listening: from here on every thread runs under the
         // seccomp allow-lists (docs/reliability.md), before the first vCPU enters the guest.
+        // The runtime opens files the first time the console is used (the terminal database named
+        // by TERM) and the time zone is asked for (zoneinfo); under the filters no thread may open a
+        // file, and the first log line may come from a vCPU thread. So both are set up now.
+        _ = Console.Out;
+        Console.Error.Flush();
+        _ = TimeZoneInfo.Local;
         SeccompConfinement.Apply(options.Seccomp);
         StartupTrace.Mark("seccomp filters installed");
 

@@ -16,6 +16,9 @@ namespace Parkway.Control;
 internal sealed class MetricsWriter : IDisposable
 {
     private readonly FileStream _file;
+    // Opened with the writer (before the seccomp filters, which forbid opening files) and read again
+    // from its start for every line.
+    private readonly FileStream? _statm = ProcessMemorySample.OpenStatm();
     private IMachine? _machine;
     private Func<QmpRequestCounters?> _qmp = static () => null;
     private Timer? _timer;
@@ -57,7 +60,7 @@ internal sealed class MetricsWriter : IDisposable
 
         byte[] line = Line(
             _machine.Counters, _machine.Hotplug.PowerStates(), _machine.Hotplug.Records.Statistics(), _qmp(),
-            ProcessMemorySample.Take(), Stopwatch.GetElapsedTime(_started), DateTimeOffset.UtcNow);
+            TakeMemorySample(), Stopwatch.GetElapsedTime(_started), DateTimeOffset.UtcNow);
         lock (_writeLock)
         {
             if (_disposed)
@@ -85,6 +88,16 @@ internal sealed class MetricsWriter : IDisposable
         {
             _disposed = true;
             _file.Dispose();
+            _statm?.Dispose();
+        }
+    }
+
+    private ProcessMemorySample TakeMemorySample()
+    {
+        // The statm stream is shared by the timer and the final line: one reader at a time.
+        lock (_writeLock)
+        {
+            return ProcessMemorySample.Take(_disposed ? null : _statm);
         }
     }
 

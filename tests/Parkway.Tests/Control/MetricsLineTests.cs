@@ -92,9 +92,13 @@ public sealed class MetricsLineTests
     {
         byte[] held = new byte[8 << 20];
         Array.Fill(held, (byte)1);
-        ProcessMemorySample sample = ProcessMemorySample.Take();
+        using FileStream? statm = ProcessMemorySample.OpenStatm();
+        ProcessMemorySample first = ProcessMemorySample.Take(statm);
+        ProcessMemorySample sample = ProcessMemorySample.Take(statm);
 
-        // statm counts pages this process touched, so 8 MiB just written are part of it.
+        // statm counts pages this process touched, so 8 MiB just written are part of it; the same
+        // open file read twice gives figures both times (the metrics writer reads it for every line).
+        Assert.True(first.RssBytes >= held.Length, $"rss {first.RssBytes}");
         Assert.True(sample.RssBytes >= held.Length, $"rss {sample.RssBytes}");
         Assert.True(sample.GcHeapBytes >= held.Length, $"heap {sample.GcHeapBytes}");
         Assert.True(sample.GcAllocatedBytes >= held.Length, $"allocated {sample.GcAllocatedBytes}");
