@@ -44,6 +44,9 @@ public static class ThreadAllowLists
         new Always("restart_syscall"), new Always("gettid"), new Always("getpid"),
         // The thread pool's gate thread samples the process's CPU use.
         new Always("getrusage"),
+        // A thread-pool worker reads a resource limit (prlimit64 with no new limit: a query) when
+        // QMP clients come and go mid-command (found by the soak under --seccomp log).
+        new ArgumentIn("prlimit64", 2, [0]),
         // Threads: created (thread flag only), named, ended.
         new ArgumentHasBits("clone", 0, SeccompAbi.CloneThread), new Fails("clone3", Enosys),
         new Always("set_robust_list"), new Always("rseq"), new ArgumentIn("prctl", 0, [PrSetName]),
