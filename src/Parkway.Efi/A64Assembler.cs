@@ -126,11 +126,17 @@ public sealed class A64Assembler
     /// <summary>MOV Xd, Xm (ORR Xd, XZR, Xm).</summary>
     public A64Assembler MovRegister(int rd, int rm) => Emit(0xAA00_03E0u | (uint)rm << 16 | (uint)rd);
 
-    /// <summary>Loads a 64-bit constant into Xd: MOVZ for the lowest 16 bits, MOVK for every other non-zero 16 bits.</summary>
+    /// <summary>Loads a 64-bit constant into Xd: MOVZ for its lowest non-zero 16 bits (or 0), MOVK for every other non-zero 16 bits.</summary>
     public A64Assembler Mov64(int rd, ulong value)
     {
-        Movz(rd, (ushort)value);
-        for (int shift = 1; shift < 4; shift++)
+        int first = 0;
+        while (value != 0 && (ushort)(value >> (16 * first)) == 0)
+        {
+            first++;
+        }
+
+        Movz(rd, (ushort)(value >> (16 * first)), first);
+        for (int shift = first + 1; shift < 4; shift++)
         {
             ushort part = (ushort)(value >> (16 * shift));
             if (part != 0)
