@@ -44,10 +44,10 @@ public static class ThreadAllowLists
         new Always("restart_syscall"), new Always("gettid"), new Always("getpid"),
         // The thread pool's gate thread samples the process's CPU use.
         new Always("getrusage"),
-        // The GC asks how much physical memory is free (glibc's sysconf(_SC_AVPHYS_PAGES) is a
-        // sysinfo call) while it decides what to collect, on whichever thread's allocation set the
-        // collection off, so any thread may call it: a thread-pool worker in the soak (found with
-        // --seccomp log; the soak's kill under on at its first set-vcpus). It only reads figures.
+        // The GC asks how much physical memory is free (sysinfo) while it collects, on whichever
+        // thread's allocation set the collection off, so any thread may call it: a thread-pool
+        // worker in the soak (found with --seccomp log, and traced to the libc call; the likely
+        // cause of the soak's kill under on at its first set-vcpus). It only reads figures.
         new Always("sysinfo"),
         // A thread-pool worker reads a resource limit (prlimit64 with no new limit: a query) when
         // QMP clients come and go mid-command (found by the soak under --seccomp log).
