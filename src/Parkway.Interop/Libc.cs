@@ -44,6 +44,14 @@ public static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(SafeFdHandle fd, nuint request, nint argument);
 
+    /// <summary>
+    /// ioctl(2) on a bare descriptor number: no SafeHandle reference count taken and dropped around
+    /// the call. Only for a caller that guarantees the descriptor outlives the call (KVM_RUN, whose
+    /// vCPU is never closed while a thread runs it).
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, nint argument);
+
     [LibraryImport(Library, EntryPoint = "mmap", SetLastError = true)]
     public static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
 
