@@ -26,6 +26,9 @@ public static unsafe partial class Libc
     /// <summary>madvise(2): back the range with transparent huge pages.</summary>
     public const int MADV_HUGEPAGE = 14;
 
+    /// <summary>madvise(2) advice: never back this range with transparent huge pages.</summary>
+    public const int MADV_NOHUGEPAGE = 15;
+
     /// <summary>madvise(2): drop the range's pages; private anonymous memory reads as zeros afterwards.</summary>
     public const int MADV_DONTNEED = 4;
 
