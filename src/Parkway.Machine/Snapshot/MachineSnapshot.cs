@@ -1,4 +1,6 @@
 using Parkway.Machine.Config;
+using Parkway.Virtio.Devices;
+using Parkway.Virtio.Transport;
 
 namespace Parkway.Machine.Snapshot;
 
@@ -87,5 +89,12 @@ public sealed record Pl011State(
 /// <summary>The ACPI devices' registers (absent with --acpi off).</summary>
 public sealed record AcpiDevicesState(uint GedPendingEvents, uint HotplugSelector, byte HotplugCommand, IReadOnlyList<uint> OstEvents);
 
+/// <summary>
+/// One virtio-mmio device in slot order: the device's own record (its kind follows from the
+/// record's type: <c>BlockDeviceState</c>, <c>NetDeviceState</c>, ...), the feature bits it
+/// offered, and its transport's record (negotiation, status, every queue's rings and indices).
+/// </summary>
+public sealed record VirtioDeviceSnapshot(VirtioDeviceState Device, ulong OfferedFeatures, VirtioMmioState Transport);
+
 /// <summary>Every device's state record.</summary>
-public sealed record DeviceSnapshot(Pl011State Uart, AcpiDevicesState? Acpi);
+public sealed record DeviceSnapshot(Pl011State Uart, AcpiDevicesState? Acpi, IReadOnlyList<VirtioDeviceSnapshot> Virtio);

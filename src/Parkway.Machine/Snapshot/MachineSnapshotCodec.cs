@@ -224,6 +224,8 @@ public static class MachineSnapshotCodec
                 w.Write(ost);
             }
         }
+
+        VirtioSnapshotCodec.Write(w, devices.Virtio);
     }
 
     private static DeviceSnapshot ReadDevices(BinaryReader r)
@@ -244,7 +246,7 @@ public static class MachineSnapshotCodec
             acpi = new AcpiDevicesState(ged, selector, command, ost);
         }
 
-        return new DeviceSnapshot(uart, acpi);
+        return new DeviceSnapshot(uart, acpi, VirtioSnapshotCodec.Read(r));
     }
 
     private static void WriteRegisters(BinaryWriter w, IReadOnlyList<GicRegisterValue> registers)
@@ -269,29 +271,29 @@ public static class MachineSnapshotCodec
         return registers;
     }
 
-    private static int Count(BinaryReader r, int max)
+    internal static int Count(BinaryReader r, int max)
     {
         int count = r.ReadInt32();
         return count >= 0 && count <= max ? count : throw new SnapshotFormatException($"corrupt snapshot (a count of {count}, at most {max} expected)");
     }
 
-    private static byte[] Bytes(BinaryReader r, int length)
+    internal static byte[] Bytes(BinaryReader r, int length)
     {
         byte[] bytes = r.ReadBytes(length);
         return bytes.Length == length ? bytes : throw new EndOfStreamException("section ends inside a value");
     }
 
-    private static void WriteString(BinaryWriter w, string value)
+    internal static void WriteString(BinaryWriter w, string value)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(value);
         w.Write(bytes.Length);
         w.Write(bytes);
     }
 
-    private static string ReadString(BinaryReader r) =>
+    internal static string ReadString(BinaryReader r) =>
         new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Bytes(r, Count(r, 1 << 20)));
 
-    private static void WriteOptionalString(BinaryWriter w, string? value)
+    internal static void WriteOptionalString(BinaryWriter w, string? value)
     {
         w.Write(value is not null);
         if (value is not null)
@@ -300,5 +302,5 @@ public static class MachineSnapshotCodec
         }
     }
 
-    private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? ReadString(r) : null;
+    internal static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? ReadString(r) : null;
 }
