@@ -35,7 +35,8 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         {
             CpuSlotState state = slot.State;
             slots[slot.Index] = new CpuSlotSnapshot(slot.Index, slot.ArchId, state.IsEnabled, state.IsInserting, state.IsRemovePending, state.IsRemoving,
-                state.IsPoweredOn, state.DeviceId, state.UnplugRequestedAt, state.LastOst, (uint)vcpus[slot.Index].MpState, vcpus[slot.Index].Registers);
+                state.IsPoweredOn, state.DeviceId, state.UnplugRequestedAt, state.LastOst, (uint)vcpus[slot.Index].MpState, vcpus[slot.Index].Registers,
+                Hotplug.UnplugDeadlineRemaining(slot.Index));
         }
 
         GicSnapshot gic = Gic.Save([.. Cpus.Slots.Select(static s => s.ArchId)]);
@@ -234,6 +235,8 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         });
         int plugged = snapshot.Cpus.Count(static s => s.IsEnabled);
         SnapshotLog.Restored(_logger, snapshot.Cpus.Count, plugged);
+        // The deadlines count guest time from here, as the guest's own clock does.
+        Hotplug.RearmRestoredUnplugs([.. snapshot.Cpus.Select(static c => c.UnplugDeadlineRemaining)]);
         _virtio?.ResumeAfterRestore();
         Cpus.Resume();
     }

@@ -45,7 +45,10 @@ public sealed record SnapshotMachineConfig(
 /// <summary>One register as KVM lists it: its KVM_GET_ONE_REG id and its bytes (size from the id).</summary>
 public sealed record VcpuRegister(ulong Id, byte[] Value);
 
-/// <summary>One possible CPU: its plug state, its architecture id, its MP state and every register.</summary>
+/// <summary>
+/// One possible CPU: its plug state, its architecture id, its MP state and every register; for a
+/// pending unplug with a deadline, the time that was left of it (re-armed by the restore).
+/// </summary>
 public sealed record CpuSlotSnapshot(
     int Index,
     ulong ArchId,
@@ -58,7 +61,8 @@ public sealed record CpuSlotSnapshot(
     DateTimeOffset? UnplugRequestedAt,
     (uint Event, uint Status)? LastOst,
     uint MpState,
-    IReadOnlyList<VcpuRegister> Registers);
+    IReadOnlyList<VcpuRegister> Registers,
+    TimeSpan? UnplugDeadlineRemaining = null);
 
 /// <summary>A 32-bit register at an offset (distributor or redistributor frame, or an interrupt-line word).</summary>
 public readonly record struct GicRegisterValue(uint Offset, uint Value);

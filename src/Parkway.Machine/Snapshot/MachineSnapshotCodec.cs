@@ -117,6 +117,12 @@ public static class MachineSnapshotCodec
                 w.Write(at.UtcTicks);
             }
 
+            w.Write(c.UnplugDeadlineRemaining.HasValue);
+            if (c.UnplugDeadlineRemaining is { } left)
+            {
+                w.Write(left.Ticks);
+            }
+
             w.Write(c.LastOst.HasValue);
             if (c.LastOst is { } ost)
             {
@@ -146,6 +152,11 @@ public static class MachineSnapshotCodec
             bool enabled = r.ReadBoolean(), inserting = r.ReadBoolean(), removePending = r.ReadBoolean(), removing = r.ReadBoolean(), poweredOn = r.ReadBoolean();
             string? deviceId = ReadOptionalString(r);
             DateTimeOffset? unplugAt = r.ReadBoolean() ? new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) : null;
+            TimeSpan? deadlineLeft = r.ReadBoolean() ? TimeSpan.FromTicks(r.ReadInt64()) : null;
+            if (deadlineLeft < TimeSpan.Zero)
+            {
+                throw new SnapshotFormatException($"corrupt snapshot (Cpus section: slot {index} has {deadlineLeft} left of its unplug deadline)");
+            }
             (uint, uint)? ost = r.ReadBoolean() ? (r.ReadUInt32(), r.ReadUInt32()) : null;
             uint mpState = r.ReadUInt32();
             int registerCount = Count(r, 1 << 16);
@@ -157,7 +168,7 @@ public static class MachineSnapshotCodec
                 registers.Add(new VcpuRegister(id, Bytes(r, length)));
             }
 
-            cpus.Add(new CpuSlotSnapshot(index, archId, enabled, inserting, removePending, removing, poweredOn, deviceId, unplugAt, ost, mpState, registers));
+            cpus.Add(new CpuSlotSnapshot(index, archId, enabled, inserting, removePending, removing, poweredOn, deviceId, unplugAt, ost, mpState, registers, deadlineLeft));
         }
 
         return cpus;

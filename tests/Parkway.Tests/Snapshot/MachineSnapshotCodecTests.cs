@@ -75,7 +75,7 @@ public sealed class MachineSnapshotCodecTests
         new SnapshotMachineConfig(1, 4, new CpuTopology(1, 1, 4, 1), false, 256UL << 20, true, "/guest/Image", "/guest/initrd", "console=ttyAMA0 parkway.watch"),
         [
             new CpuSlotSnapshot(0, 0x8000_0000, true, false, false, false, true, null, null, null, 0, [new VcpuRegister(0x6030_0000_0010_0040, [1, 2, 3, 4, 5, 6, 7, 8]), new VcpuRegister(0x6040_0000_0010_0054, new byte[16])]),
-            new CpuSlotSnapshot(1, 0x8000_0001, true, false, true, true, true, "cpu1", new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero), (3u, 0x84u), 0, []),
+            new CpuSlotSnapshot(1, 0x8000_0001, true, false, true, true, true, "cpu1", new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero), (3u, 0x84u), 0, [], TimeSpan.FromSeconds(12.5)),
             new CpuSlotSnapshot(2, 0x8000_0002, false, false, false, false, false, null, null, null, 5, []),
         ],
         new GicSnapshot(
