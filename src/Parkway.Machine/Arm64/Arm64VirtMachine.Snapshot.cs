@@ -7,6 +7,7 @@ using Parkway.Machine.Cpu;
 using Parkway.Machine.Hotplug;
 using Parkway.Machine.Memory;
 using Parkway.Machine.Snapshot;
+using Parkway.Machine.Virtio;
 
 namespace Parkway.Machine.Arm64;
 
@@ -27,11 +28,6 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
             throw new MachineRequestException("the machine must be paused for a snapshot");
         }
 
-        if (VirtioSlots.Count > 0)
-        {
-            throw new MachineRequestException("snapshots of machines with virtio devices are not supported yet");
-        }
-
         (IReadOnlyList<VcpuRegister> Registers, KvmMpState MpState)[] vcpus =
             Cpus.OnEveryVcpu(static (_, vcpu) => (((ISnapshotVcpu)vcpu).SaveRegisters(), vcpu.GetMpState()));
         var slots = new CpuSlotSnapshot[Cpus.Slots.Count];
@@ -39,7 +35,8 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         {
             CpuSlotState state = slot.State;
             slots[slot.Index] = new CpuSlotSnapshot(slot.Index, slot.ArchId, state.IsEnabled, state.IsInserting, state.IsRemovePending, state.IsRemoving,
-                state.IsPoweredOn, state.DeviceId, state.UnplugRequestedAt, state.LastOst, (uint)vcpus[slot.Index].MpState, vcpus[slot.Index].Registers);
+                state.IsPoweredOn, state.DeviceId, state.UnplugRequestedAt, state.LastOst, (uint)vcpus[slot.Index].MpState, vcpus[slot.Index].Registers,
+                Hotplug.UnplugDeadlineRemaining(slot.Index));
         }
 
         GicSnapshot gic = Gic.Save([.. Cpus.Slots.Select(static s => s.ArchId)]);
@@ -51,7 +48,7 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
             acpi = new AcpiDevicesState(Ged.PendingEvents, selector, command, ost);
         }
 
-        var snapshot = new MachineSnapshot(SnapshotMachineConfig.From(Config), slots, gic, new DeviceSnapshot(_uart!.SaveState(), acpi));
+        var snapshot = new MachineSnapshot(SnapshotMachineConfig.From(Config), slots, gic, new DeviceSnapshot(_uart!.SaveState(), acpi, _virtio?.Save() ?? []));
         long written = SnapshotFileWriter.Write(path, MachineSnapshotCodec.Encode(snapshot), Memory.HostAddress, Memory.Size);
         var result = new SnapshotSaveResult(new FileInfo(path).Length, written, Memory.Size, SnapshotFormat.PageSize);
         int plugged = slots.Count(static s => s.IsEnabled);
@@ -72,17 +69,41 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(file);
-        if (config.VirtioDevices.Disks.Count + config.VirtioDevices.Nets.Count > 0 || config.VirtioDevices.Console != ConsoleDevice.Pl011 || config.VirtioDevices.Rng)
-        {
-            throw new ConfigurationException("--incoming: snapshots of machines with virtio devices are not supported yet");
-        }
-
         if (snapshot.Cpus.Count != config.Cpus.Max || file.MemorySize != config.MemoryBytes)
         {
             throw new ConfigurationException($"--incoming: the snapshot is inconsistent ({snapshot.Cpus.Count} CPU slots for max={config.Cpus.Max}, {file.MemorySize} bytes of memory for {config.MemoryBytes})");
         }
 
         Stream? serial = OpenSerial(config.Serial);
+        if (serial is not null && config.VirtioDevices.Console == ConsoleDevice.Virtio)
+        {
+            serial = Stream.Synchronized(serial);
+        }
+
+        // The devices' host side (images, taps, sockets) is given anew on the command line and
+        // opened before KVM is touched, as in a normal build; it must match the snapshot's devices.
+        VirtioDeviceSet virtio;
+        try
+        {
+            virtio = VirtioDeviceSet.Open(config.VirtioDevices, serial, logger, OpenConsoleInput(config));
+        }
+        catch
+        {
+            serial?.Dispose();
+            throw;
+        }
+
+        try
+        {
+            virtio.CheckMatches(snapshot.Devices.Virtio); // before KVM is touched
+        }
+        catch
+        {
+            virtio.Dispose();
+            serial?.Dispose();
+            throw;
+        }
+
         Arm64VirtMachine machine;
         try
         {
@@ -90,6 +111,7 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         }
         catch
         {
+            virtio.Dispose();
             serial?.Dispose();
             throw;
         }
@@ -101,8 +123,9 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
                 machine.Own(serial);
             }
 
+            machine._virtio = machine.Own(virtio);
             machine.CheckArchIds(snapshot);
-            machine.AttachDevices(serial);
+            machine.AttachDevices(serial, snapshot.Devices.Virtio);
             GedRegisters? ged = machine.Ged;
             machine.Hotplug = new CpuHotplugController(machine.Cpus, Arm64CpuModel, ged is null ? null : () => ged.Raise(GedEventBits.CpuHotplug));
             file.LoadMemory(machine.Memory.HostAddress);
@@ -212,6 +235,9 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
         });
         int plugged = snapshot.Cpus.Count(static s => s.IsEnabled);
         SnapshotLog.Restored(_logger, snapshot.Cpus.Count, plugged);
+        // The deadlines count guest time from here, as the guest's own clock does.
+        Hotplug.RearmRestoredUnplugs([.. snapshot.Cpus.Select(static c => c.UnplugDeadlineRemaining)]);
+        _virtio?.ResumeAfterRestore();
         Cpus.Resume();
     }
 

@@ -207,10 +207,23 @@ public sealed partial class Arm64VirtMachine : IMachine
     }
 
     /// <inheritdoc />
-    public void Pause() => Cpus.Pause();
+    /// <remarks>
+    /// As QEMU stops a VM: the vCPUs first (no guest can kick a queue any more), then each device
+    /// worker after its current request, its held buffers back in the rings, so a paused machine's
+    /// memory and rings do not change under a snapshot.
+    /// </remarks>
+    public void Pause()
+    {
+        Cpus.Pause();
+        _virtio?.StopWorkers();
+    }
 
     /// <inheritdoc />
-    public void Resume() => Cpus.Resume();
+    public void Resume()
+    {
+        _virtio?.ResumeWorkers();
+        Cpus.Resume();
+    }
 
     /// <inheritdoc />
     public bool IsRunning => Cpus.IsRunning;
@@ -348,7 +361,7 @@ public sealed partial class Arm64VirtMachine : IMachine
             ? StandardInput.Open()
             : null;
 
-    private void AttachDevices(Stream? serial)
+    private void AttachDevices(Stream? serial, IReadOnlyList<Snapshot.VirtioDeviceSnapshot>? virtioRestore = null)
     {
         if (Config.Acpi)
         {
@@ -361,7 +374,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         _rtc = Own(new Pl031Rtc(new SpiLine(Vm, VirtMemoryMap.RtcSpi)));
         _rtc.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "PL031", message);
         Mmio.Register(VirtMemoryMap.RtcBase, VirtMemoryMap.RtcSize, _rtc);
-        _virtio?.Attach(Vm, Memory, Mmio);
+        _virtio?.Attach(Vm, Memory, Mmio, virtioRestore);
     }
 
     private static FileStream OpenSerialFile(string path)

@@ -11,7 +11,7 @@ namespace Parkway.Machine.Hotplug;
 /// for the guest: plug and unplug return once the guest has been notified; completion is reported
 /// by events. Every refusal is a <see cref="MachineRequestException"/>.
 /// </summary>
-public sealed class CpuHotplugController
+public sealed partial class CpuHotplugController
 {
     private const string PeripheralPath = "/machine/peripheral/";
 
@@ -27,7 +27,7 @@ public sealed class CpuHotplugController
     private int _nextAnonymousNumber;
 
     // Per slot: the deadline of its pending unplug request (one-shot timer), under _lock.
-    private readonly (Timer Timer, DateTimeOffset RequestedAt)?[] _unplugDeadlines;
+    private readonly (Timer Timer, DateTimeOffset RequestedAt, DateTimeOffset Deadline)?[] _unplugDeadlines;
 
     /// <summary>Creates the controller.</summary>
     /// <param name="cpus">The CPU slots.</param>
@@ -42,7 +42,7 @@ public sealed class CpuHotplugController
         _model = model;
         _notifyGuest = notifyGuest;
         _anonymousNumbers = [.. Enumerable.Repeat(-1, cpus.Slots.Count)];
-        _unplugDeadlines = new (Timer, DateTimeOffset)?[cpus.Slots.Count];
+        _unplugDeadlines = new (Timer, DateTimeOffset, DateTimeOffset)?[cpus.Slots.Count];
         Records = new HotplugRecorder(cpus.Slots.Count);
         _cpus.OstReported += OnOst;
         _cpus.GuestPoweredOn += slot => Records.GuestCpuOn(slot.Index);
@@ -296,9 +296,15 @@ public sealed class CpuHotplugController
             current.Timer.Dispose();
         }
 
-        TimeSpan due = requestedAt + timeout - DateTimeOffset.UtcNow;
+        ArmUnplugDeadline(slot, requestedAt, requestedAt + timeout);
+    }
+
+    /// <summary>Sets the timer that withdraws the request made at <paramref name="requestedAt"/> at <paramref name="deadline"/>.</summary>
+    private void ArmUnplugDeadline(CpuSlot slot, DateTimeOffset requestedAt, DateTimeOffset deadline)
+    {
+        TimeSpan due = deadline - DateTimeOffset.UtcNow;
         var timer = new Timer(_ => OnUnplugDeadline(slot, requestedAt), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
-        _unplugDeadlines[slot.Index] = (timer, requestedAt);
+        _unplugDeadlines[slot.Index] = (timer, requestedAt, deadline);
     }
 
     private void OnUnplugDeadline(CpuSlot slot, DateTimeOffset requestedAt)

@@ -1,4 +1,6 @@
 using Parkway.Machine.Config;
+using Parkway.Virtio.Devices;
+using Parkway.Virtio.Transport;
 
 namespace Parkway.Machine.Snapshot;
 
@@ -43,7 +45,10 @@ public sealed record SnapshotMachineConfig(
 /// <summary>One register as KVM lists it: its KVM_GET_ONE_REG id and its bytes (size from the id).</summary>
 public sealed record VcpuRegister(ulong Id, byte[] Value);
 
-/// <summary>One possible CPU: its plug state, its architecture id, its MP state and every register.</summary>
+/// <summary>
+/// One possible CPU: its plug state, its architecture id, its MP state and every register; for a
+/// pending unplug with a deadline, the time that was left of it (re-armed by the restore).
+/// </summary>
 public sealed record CpuSlotSnapshot(
     int Index,
     ulong ArchId,
@@ -56,7 +61,8 @@ public sealed record CpuSlotSnapshot(
     DateTimeOffset? UnplugRequestedAt,
     (uint Event, uint Status)? LastOst,
     uint MpState,
-    IReadOnlyList<VcpuRegister> Registers);
+    IReadOnlyList<VcpuRegister> Registers,
+    TimeSpan? UnplugDeadlineRemaining = null);
 
 /// <summary>A 32-bit register at an offset (distributor or redistributor frame, or an interrupt-line word).</summary>
 public readonly record struct GicRegisterValue(uint Offset, uint Value);
@@ -87,5 +93,12 @@ public sealed record Pl011State(
 /// <summary>The ACPI devices' registers (absent with --acpi off).</summary>
 public sealed record AcpiDevicesState(uint GedPendingEvents, uint HotplugSelector, byte HotplugCommand, IReadOnlyList<uint> OstEvents);
 
+/// <summary>
+/// One virtio-mmio device in slot order: the device's own record (its kind follows from the
+/// record's type: <c>BlockDeviceState</c>, <c>NetDeviceState</c>, ...), the feature bits it
+/// offered, and its transport's record (negotiation, status, every queue's rings and indices).
+/// </summary>
+public sealed record VirtioDeviceSnapshot(VirtioDeviceState Device, ulong OfferedFeatures, VirtioMmioState Transport);
+
 /// <summary>Every device's state record.</summary>
-public sealed record DeviceSnapshot(Pl011State Uart, AcpiDevicesState? Acpi);
+public sealed record DeviceSnapshot(Pl011State Uart, AcpiDevicesState? Acpi, IReadOnlyList<VirtioDeviceSnapshot> Virtio);

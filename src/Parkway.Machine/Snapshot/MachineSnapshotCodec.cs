@@ -117,6 +117,12 @@ public static class MachineSnapshotCodec
                 w.Write(at.UtcTicks);
             }
 
+            w.Write(c.UnplugDeadlineRemaining.HasValue);
+            if (c.UnplugDeadlineRemaining is { } left)
+            {
+                w.Write(left.Ticks);
+            }
+
             w.Write(c.LastOst.HasValue);
             if (c.LastOst is { } ost)
             {
@@ -146,6 +152,11 @@ public static class MachineSnapshotCodec
             bool enabled = r.ReadBoolean(), inserting = r.ReadBoolean(), removePending = r.ReadBoolean(), removing = r.ReadBoolean(), poweredOn = r.ReadBoolean();
             string? deviceId = ReadOptionalString(r);
             DateTimeOffset? unplugAt = r.ReadBoolean() ? new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) : null;
+            TimeSpan? deadlineLeft = r.ReadBoolean() ? TimeSpan.FromTicks(r.ReadInt64()) : null;
+            if (deadlineLeft < TimeSpan.Zero)
+            {
+                throw new SnapshotFormatException($"corrupt snapshot (Cpus section: slot {index} has {deadlineLeft} left of its unplug deadline)");
+            }
             (uint, uint)? ost = r.ReadBoolean() ? (r.ReadUInt32(), r.ReadUInt32()) : null;
             uint mpState = r.ReadUInt32();
             int registerCount = Count(r, 1 << 16);
@@ -157,7 +168,7 @@ public static class MachineSnapshotCodec
                 registers.Add(new VcpuRegister(id, Bytes(r, length)));
             }
 
-            cpus.Add(new CpuSlotSnapshot(index, archId, enabled, inserting, removePending, removing, poweredOn, deviceId, unplugAt, ost, mpState, registers));
+            cpus.Add(new CpuSlotSnapshot(index, archId, enabled, inserting, removePending, removing, poweredOn, deviceId, unplugAt, ost, mpState, registers, deadlineLeft));
         }
 
         return cpus;
@@ -224,6 +235,8 @@ public static class MachineSnapshotCodec
                 w.Write(ost);
             }
         }
+
+        VirtioSnapshotCodec.Write(w, devices.Virtio);
     }
 
     private static DeviceSnapshot ReadDevices(BinaryReader r)
@@ -244,7 +257,7 @@ public static class MachineSnapshotCodec
             acpi = new AcpiDevicesState(ged, selector, command, ost);
         }
 
-        return new DeviceSnapshot(uart, acpi);
+        return new DeviceSnapshot(uart, acpi, VirtioSnapshotCodec.Read(r));
     }
 
     private static void WriteRegisters(BinaryWriter w, IReadOnlyList<GicRegisterValue> registers)
@@ -269,29 +282,29 @@ public static class MachineSnapshotCodec
         return registers;
     }
 
-    private static int Count(BinaryReader r, int max)
+    internal static int Count(BinaryReader r, int max)
     {
         int count = r.ReadInt32();
         return count >= 0 && count <= max ? count : throw new SnapshotFormatException($"corrupt snapshot (a count of {count}, at most {max} expected)");
     }
 
-    private static byte[] Bytes(BinaryReader r, int length)
+    internal static byte[] Bytes(BinaryReader r, int length)
     {
         byte[] bytes = r.ReadBytes(length);
         return bytes.Length == length ? bytes : throw new EndOfStreamException("section ends inside a value");
     }
 
-    private static void WriteString(BinaryWriter w, string value)
+    internal static void WriteString(BinaryWriter w, string value)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(value);
         w.Write(bytes.Length);
         w.Write(bytes);
     }
 
-    private static string ReadString(BinaryReader r) =>
+    internal static string ReadString(BinaryReader r) =>
         new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Bytes(r, Count(r, 1 << 20)));
 
-    private static void WriteOptionalString(BinaryWriter w, string? value)
+    internal static void WriteOptionalString(BinaryWriter w, string? value)
     {
         w.Write(value is not null);
         if (value is not null)
@@ -300,5 +313,5 @@ public static class MachineSnapshotCodec
         }
     }
 
-    private static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? ReadString(r) : null;
+    internal static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? ReadString(r) : null;
 }

@@ -10,8 +10,11 @@ public static class SnapshotFormat
     /// <summary>The first eight bytes of every snapshot.</summary>
     public static ReadOnlySpan<byte> Magic => "PKWYSNAP"u8;
 
-    /// <summary>The only format version this build reads and writes.</summary>
-    public const uint Version = 1;
+    /// <summary>
+    /// The only format version this build reads and writes. 2: the Devices section carries the
+    /// virtio devices (version 1 files, from before, are refused).
+    /// </summary>
+    public const uint Version = 2;
 
     /// <summary>Bytes of the fixed header (magic .. header checksum, then padding).</summary>
     public const int HeaderSize = 64;
@@ -50,7 +53,7 @@ public enum SnapshotSectionType : uint
     /// <summary>The interrupt controller (arm64: the vGICv3 distributor, redistributors, ICC registers, line levels).</summary>
     InterruptController = 3,
 
-    /// <summary>Device state records (PL011, GED, CPU hot-plug registers).</summary>
+    /// <summary>Device state records (PL011, GED, CPU hot-plug registers, virtio devices with their transports).</summary>
     Devices = 4,
 }
 

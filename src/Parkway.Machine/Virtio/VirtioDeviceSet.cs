@@ -3,6 +3,7 @@ using Parkway.Kvm;
 using Parkway.Machine.Config;
 using Parkway.Machine.Devices;
 using Parkway.Machine.Memory;
+using Parkway.Machine.Snapshot;
 using Parkway.Virtio.Description;
 using Parkway.Virtio.Devices;
 using Parkway.Virtio.Devices.Block;
@@ -140,12 +141,19 @@ public sealed class VirtioDeviceSet : IDisposable
     /// <summary>
     /// Creates the transports over <paramref name="memory"/>, wires their eventfds into
     /// <paramref name="vm"/> and maps their windows on <paramref name="bus"/>. Once, before the
-    /// first KVM_RUN.
+    /// first KVM_RUN. With <paramref name="restore"/> (a snapshot's devices, which must be the
+    /// ones this set was opened with: <see cref="CheckMatches"/>) each transport is rebuilt from
+    /// its record with its worker held until <see cref="ResumeAfterRestore"/>.
     /// </summary>
-    public void Attach(KvmVm vm, GuestMemory memory, MmioBus bus)
+    public void Attach(KvmVm vm, GuestMemory memory, MmioBus bus, IReadOnlyList<VirtioDeviceSnapshot>? restore = null)
     {
         ArgumentNullException.ThrowIfNull(vm);
         ArgumentNullException.ThrowIfNull(bus);
+        if (restore is not null)
+        {
+            CheckMatches(restore);
+        }
+
         if (_pending.Count == 0)
         {
             return;
@@ -161,7 +169,9 @@ public sealed class VirtioDeviceSet : IDisposable
             VirtioMmioTransport transport;
             try
             {
-                transport = new VirtioMmioTransport(_pending[i].Device, view, interrupt, _log);
+                transport = restore is null
+                    ? new VirtioMmioTransport(_pending[i].Device, view, interrupt, _log)
+                    : RestoreTransport(_pending[i].Device, view, interrupt, restore[i]);
             }
             catch
             {
@@ -200,14 +210,96 @@ public sealed class VirtioDeviceSet : IDisposable
     }
 
     /// <summary>
-    /// Stops every device worker after its current request and joins it (the machine calls this
-    /// once its vCPU threads are joined). Idempotent.
+    /// Stops every device worker after its current request and joins it, and has each device give
+    /// back what it held between requests (the machine calls this once its vCPU threads are
+    /// stopped: at a pause, a snapshot, the end). Idempotent.
     /// </summary>
     public void StopWorkers()
     {
         foreach (AttachedDevice device in _attached)
         {
             device.Transport.Pause();
+        }
+    }
+
+    /// <summary>Starts the workers <see cref="StopWorkers"/> stopped (a paused machine resumes).</summary>
+    public void ResumeWorkers()
+    {
+        foreach (AttachedDevice device in _attached)
+        {
+            device.Transport.Resume();
+        }
+    }
+
+    /// <summary>
+    /// Every device's records for a snapshot, in slot order. The workers are stopped first (if the
+    /// pause has not done it already), so no request is half done and the rings are a clean cut.
+    /// </summary>
+    public IReadOnlyList<VirtioDeviceSnapshot> Save()
+    {
+        StopWorkers();
+        return [.. _attached.Select(static a => new VirtioDeviceSnapshot(a.Transport.Device.SaveState(), a.Transport.OfferedFeatures, a.Transport.SaveState()))];
+    }
+
+    /// <summary>
+    /// A restore's devices go live once the guest's memory, interrupt controller and vCPUs are
+    /// back: a vsock device first tells the guest its connections are gone (transport reset),
+    /// then every worker starts and serves what the rings hold.
+    /// </summary>
+    public void ResumeAfterRestore()
+    {
+        foreach (AttachedDevice device in _attached)
+        {
+            (device.Transport.Device as VirtioVsockDevice)?.RequestTransportReset();
+        }
+
+        ResumeWorkers();
+    }
+
+    /// <summary>
+    /// Refuses (<see cref="ConfigurationException"/>) a restore whose command line does not give
+    /// the snapshot's devices: the same kinds in the same order, and what the guest sees of each
+    /// the same (disk size, read-only, serial; MAC; vsock CID; the features offered). The host
+    /// side (image path, tap, socket path) may differ: it is given anew.
+    /// </summary>
+    public void CheckMatches(IReadOnlyList<VirtioDeviceSnapshot> saved)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        string Describe(IEnumerable<VirtioDeviceType> kinds) => kinds.Any() ? string.Join(", ", kinds) : "none";
+        VirtioDeviceType[] savedKinds = [.. saved.Select(static d => VirtioSnapshotCodec.KindOf(d.Device))];
+        VirtioDeviceType[] givenKinds = [.. _pending.Select(static p => p.Device.DeviceType)];
+        if (!savedKinds.SequenceEqual(givenKinds))
+        {
+            throw new ConfigurationException($"--incoming: the snapshot's virtio devices are [{Describe(savedKinds)}], the command line gives [{Describe(givenKinds)}]; give the same --disk/--net/--console/--rng/--vsock options in the same order");
+        }
+
+        for (int i = 0; i < saved.Count; i++)
+        {
+            IVirtioDevice device = _pending[i].Device;
+            string? difference = (saved[i].Device, device.SaveState()) switch
+            {
+                (BlockDeviceState was, BlockDeviceState now) when was.CapacitySectors != now.CapacitySectors =>
+                    $"disk {now.Path} has {now.CapacitySectors} sectors, the saved disk ({was.Path}) {was.CapacitySectors}",
+                (BlockDeviceState was, BlockDeviceState now) when was.ReadOnly != now.ReadOnly =>
+                    $"disk {now.Path} is {(now.ReadOnly ? "read-only" : "writable")}, the saved disk was not",
+                (BlockDeviceState was, BlockDeviceState now) when was.Serial != now.Serial =>
+                    $"disk {now.Path} has serial '{now.Serial}', the saved disk '{was.Serial}'",
+                (NetDeviceState was, NetDeviceState now) when was.Mac != now.Mac =>
+                    $"NIC {i} has MAC {now.Mac}, the saved NIC {was.Mac}",
+                (VsockDeviceState was, VsockDeviceState now) when was.GuestCid != now.GuestCid =>
+                    $"vsock has guest CID {now.GuestCid}, the saved one {was.GuestCid}",
+                _ => null,
+            };
+            ulong offered = device.DeviceFeatures | VirtioMmioTransport.TransportFeatures;
+            if (difference is null && offered != saved[i].OfferedFeatures)
+            {
+                difference = $"{device.Name} offers features 0x{offered:x}, the saved device offered 0x{saved[i].OfferedFeatures:x} (a tap without the same offloads?)";
+            }
+
+            if (difference is not null)
+            {
+                throw new ConfigurationException($"--incoming: virtio device {i} ({device.DeviceType}) differs from the snapshot's: {difference}");
+            }
         }
     }
 
@@ -240,6 +332,18 @@ public sealed class VirtioDeviceSet : IDisposable
         foreach (PendingDevice device in _pending)
         {
             device.Backend?.Dispose();
+        }
+    }
+
+    private VirtioMmioTransport RestoreTransport(IVirtioDevice device, GuestMemoryView view, EventFd interrupt, VirtioDeviceSnapshot saved)
+    {
+        try
+        {
+            return VirtioMmioTransport.Restore(device, view, interrupt, _log, saved.Transport, paused: true);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"--incoming: {e.Message}", e);
         }
     }
 

@@ -45,6 +45,15 @@ public interface IVirtioDevice
     /// </summary>
     DynamicWorkSources? DynamicSources => null;
 
+    /// <summary>
+    /// The worker has stopped for a pause (a snapshot or a stopped machine): anything the device
+    /// holds between requests (a buffer taken from a queue and kept for later) goes back to its
+    /// ring, so the queues' indices alone describe where the device is. Default: nothing is held.
+    /// </summary>
+    void Quiesce()
+    {
+    }
+
     /// <summary>Drops all activation state (the worker has stopped).</summary>
     void Reset();
 

@@ -29,4 +29,7 @@ public sealed class DescriptorChain
 
     /// <summary>Sum of the writable buffers' lengths.</summary>
     public uint WritableLength { get; }
+
+    /// <summary>The avail ring position the chain was taken from (set by <see cref="SplitQueue.TryPop"/>).</summary>
+    public ushort AvailIndex { get; internal set; }
 }

@@ -94,6 +94,7 @@ public sealed class SplitQueue
 
                 if (DescriptorChainWalker.TryWalk(_memory, DescriptorTable, Size, head, _walkOptions, out chain, out ChainFault fault))
                 {
+                    chain!.AvailIndex = (ushort)(_nextAvail - 1);
                     return PopStatus.Available;
                 }
 
@@ -109,6 +110,28 @@ public sealed class SplitQueue
             // Unreachable after validation unless guest RAM shrank; still never a host crash.
             return Break(GuestErrorKind.DescriptorOutOfRange, e.Message);
         }
+    }
+
+    /// <summary>
+    /// Gives back chains the device took but did not complete, so that a pause leaves the rings as
+    /// the only record of the device's work (a restored device takes them again). Possible only
+    /// when <paramref name="chains"/> are, in order, the last entries taken from the avail ring;
+    /// otherwise (something was completed after them) nothing changes and the result is false.
+    /// </summary>
+    public bool TryGiveBack(IReadOnlyList<DescriptorChain> chains)
+    {
+        ArgumentNullException.ThrowIfNull(chains);
+        ushort first = (ushort)(_nextAvail - chains.Count);
+        for (int i = 0; i < chains.Count; i++)
+        {
+            if (chains[i].AvailIndex != (ushort)(first + i))
+            {
+                return false;
+            }
+        }
+
+        _nextAvail = first;
+        return true;
     }
 
     /// <summary>Returns chain <paramref name="head"/> to the driver with <paramref name="writtenLength"/> bytes written.</summary>

@@ -101,8 +101,12 @@ public sealed class VirtioMmioTransport : IDisposable
     /// <summary>Pending InterruptStatus bits.</summary>
     public uint InterruptStatus => Volatile.Read(ref _interruptStatus);
 
-    /// <summary>Rebuilds a transport from a saved record; a DRIVER_OK device is activated at once.</summary>
-    public static VirtioMmioTransport Restore(IVirtioDevice device, IGuestMemory memory, IEventSignal interrupt, GuestErrorLog log, VirtioMmioState state, bool startWorker = true)
+    /// <summary>
+    /// Rebuilds a transport from a saved record; a DRIVER_OK device is activated at once. With
+    /// <paramref name="paused"/> its worker waits for <see cref="Resume"/> (a machine restore:
+    /// guest memory and the interrupt controller are loaded first).
+    /// </summary>
+    public static VirtioMmioTransport Restore(IVirtioDevice device, IGuestMemory memory, IEventSignal interrupt, GuestErrorLog log, VirtioMmioState state, bool startWorker = true, bool paused = false)
     {
         ArgumentNullException.ThrowIfNull(state);
         var transport = new VirtioMmioTransport(device, memory, interrupt, log, startWorker);
@@ -122,6 +126,14 @@ public sealed class VirtioMmioTransport : IDisposable
             transport._needsReset = (state.Status & DeviceStatus.NeedsReset) != 0 ? 1 : 0;
             transport._interruptStatus = state.InterruptStatus;
             transport._configGeneration = state.ConfigGeneration;
+            transport._paused = paused;
+            ulong unoffered = state.DriverFeatures & ~transport.OfferedFeatures;
+            if ((state.Status & DeviceStatus.FeaturesOk) != 0 && unoffered != 0)
+            {
+                transport.Dispose();
+                throw new ArgumentException($"{device.Name}: the saved driver accepted features 0x{unoffered:x} that this device does not offer (offered 0x{transport.OfferedFeatures:x})", nameof(state));
+            }
+
             for (int i = 0; i < transport._queues.Length; i++)
             {
                 // A saved record is trusted no more than the guest that produced it.
@@ -172,6 +184,11 @@ public sealed class VirtioMmioTransport : IDisposable
         {
             _paused = true;
             StopWorker();
+            if (_activeQueues.Length > 0)
+            {
+                // The worker is joined: its state may be touched here. Held buffers go back to the rings.
+                _device.Quiesce();
+            }
         }
     }
 

@@ -1,7 +1,10 @@
-# Snapshot and restore of a live guest with a mixed plugged set (boot=1,max=4): plug cpu1 and
-# cpu2, unplug cpu2, save with `parkway snapshot`, quit; refused restores (changed max, damaged
-# and truncated files); restore in a new process, plug cpu3; save that machine again and restore
-# it in a third process, unplug cpu1, power down.
+# Snapshot and restore of a live guest with a mixed plugged set (boot=1,max=4) and virtio devices
+# (a disk and the virtio console, which carries the guest's console both ways): plug cpu1 and
+# cpu2, unplug cpu2, the guest reads and writes its disk on a command typed on hvc0, save with
+# `parkway snapshot`, quit; refused restores (changed max, damaged and truncated files, missing or
+# different devices); restore in a new process, the disk and console again, plug cpu3; save that
+# machine again and restore it in a third process, the disk and console again, unplug cpu1, power
+# down; the image's bytes are then read back here.
 # Each step prints "STEP <name> ..." lines for the xunit side.
 . /scenarios/scenario-lib.sh
 SOCK=/tmp/qmp.sock
@@ -11,6 +14,10 @@ OUT=/tmp/guest.out
 OUT2=/tmp/guest2.out
 OUT3=/tmp/guest3.out
 SNAP=/tmp/vm.snap
+DISK=/tmp/snapdisk.img
+DEVICES="--console virtio --disk path=$DISK"
+dd if=/dev/urandom of=$DISK bs=1M count=8 2>/dev/null
+mkfifo /tmp/hvc-in /tmp/hvc-in2 /tmp/hvc-in3
 
 counts() { echo "STEP $1 vcpu-fds=$(count_vcpu_fds $2) vcpu-threads=$(count_vcpu_threads $2)"; }
 mark() { MARK=$(wc -l < $1); }
@@ -42,8 +49,10 @@ request() {
   sed "s/^/STEP $name stdout: /" /tmp/req.out
 }
 
-parkway run $GUEST_ARGS --cpus boot=1,max=4 --cmdline "console=ttyAMA0 quiet parkway.watch" \
-  --qmp unix:$SOCK --log-level info > $OUT 2> /tmp/vmm.err &
+# The virtio console is Parkway's stdin (a fifo opened read-write: no end of file) and stdout.
+parkway run $GUEST_ARGS --cpus boot=1,max=4 $DEVICES \
+  --cmdline "console=hvc0 quiet parkway.virtio parkway.hvc parkway.disk parkway.diskloop parkway.watch" \
+  --qmp unix:$SOCK --log-level info <> /tmp/hvc-in > $OUT 2> /tmp/vmm.err &
 PID=$!
 if ! wait_for_line $OUT "PARKWAY-GUEST ready" $PID; then
   echo "STEP boot failed"
@@ -63,6 +72,9 @@ mark $OUT
 request unplug2 $SOCK device_del id=cpu2
 expect_guest unplugged $OUT $PID "online=0-1 enabled=0-1"
 sleep 1
+mark $OUT
+echo "disk 1" > /tmp/hvc-in
+expect_guest disk1 $OUT $PID "PARKWAY-DISKLOOP 1 wrote2m"
 counts saved $PID
 request powerstate-saved $SOCK query-cpus-powerstate
 
@@ -89,9 +101,13 @@ command_case refused-damaged timeout 120 parkway run --incoming file:$SNAP --ser
 dd if=/tmp/original.byte of=$SNAP bs=1 seek=2000 conv=notrunc 2>/dev/null
 head -c 100000 $SNAP > /tmp/short.snap
 command_case refused-truncated timeout 120 parkway run --incoming file:/tmp/short.snap --serial off
+# The devices are given anew and must be the saved ones: none given, or a disk of another size.
+command_case refused-no-devices timeout 120 parkway run --incoming file:$SNAP --serial off
+dd if=/dev/zero of=/tmp/other.img bs=1M count=16 2>/dev/null
+command_case refused-disk-size timeout 120 parkway run --incoming file:$SNAP --serial off --console virtio --disk path=/tmp/other.img
 
 # The restore, in a new process.
-parkway run --incoming file:$SNAP --qmp unix:$SOCK2 --log-level info > $OUT2 2> /tmp/vmm2.err &
+parkway run --incoming file:$SNAP $DEVICES --qmp unix:$SOCK2 --log-level info <> /tmp/hvc-in2 > $OUT2 2> /tmp/vmm2.err &
 PID2=$!
 i=0
 while [ ! -S $SOCK2 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
@@ -101,6 +117,9 @@ LISTENER2=$!
 counts restored $PID2
 request status-restored $SOCK2 query-status
 request powerstate-restored $SOCK2 query-cpus-powerstate
+mark $OUT2
+echo "disk 2" > /tmp/hvc-in2
+expect_guest disk2 $OUT2 $PID2 "PARKWAY-DISKLOOP 2 wrote2m"
 
 mark $OUT2
 request plug3 $SOCK2 device_add driver=host-arm-cpu id=cpu3 socket-id=0 cluster-id=0 core-id=3 thread-id=0
@@ -117,7 +136,7 @@ echo "STEP second-exit code=$?"
 sleep 1
 kill $LISTENER2 2>/dev/null
 rm -f $SNAP
-parkway run --incoming file:/tmp/vm2.snap --qmp unix:$SOCK3 --log-level info > $OUT3 2> /tmp/vmm3.err &
+parkway run --incoming file:/tmp/vm2.snap $DEVICES --qmp unix:$SOCK3 --log-level info <> /tmp/hvc-in3 > $OUT3 2> /tmp/vmm3.err &
 PID3=$!
 i=0
 while [ ! -S $SOCK3 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
@@ -126,6 +145,9 @@ parkway qmp --socket $SOCK3 --events 600 query-status > /tmp/events3.out 2>&1 &
 LISTENER3=$!
 counts restored2 $PID3
 request powerstate-restored2 $SOCK3 query-cpus-powerstate
+mark $OUT3
+echo "disk 3" > /tmp/hvc-in3
+expect_guest disk3 $OUT3 $PID3 "PARKWAY-DISKLOOP 3 wrote2m"
 
 mark $OUT3
 request unplug1 $SOCK3 device_del id=cpu1
@@ -137,6 +159,9 @@ wait $PID3
 echo "STEP third-exit code=$?"
 sleep 1
 kill $LISTENER3 2>/dev/null
+at1m=$(dd if=$DISK bs=64k skip=16 count=1 2>/dev/null | sha256sum)
+at2m=$(dd if=$DISK bs=64k skip=32 count=1 2>/dev/null | sha256sum)
+echo "STEP image at1m=${at1m%% *} at2m=${at2m%% *}"
 sed 's/^/STEP events: /' /tmp/events.out
 sed 's/^/STEP events2: /' /tmp/events2.out
 sed 's/^/STEP events3: /' /tmp/events3.out

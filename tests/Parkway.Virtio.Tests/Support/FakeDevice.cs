@@ -26,6 +26,9 @@ internal sealed class FakeDevice : IVirtioDevice
 
     public int Resets { get; private set; }
 
+    /// <summary>Queue indices ProcessQueue was called with (from the worker thread when one runs).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> Processed { get; } = new();
+
     public IReadOnlyList<byte> Config => _config;
 
     public void Activate(VirtioDeviceContext context)
@@ -34,9 +37,7 @@ internal sealed class FakeDevice : IVirtioDevice
         Activations++;
     }
 
-    public void ProcessQueue(int queueIndex)
-    {
-    }
+    public void ProcessQueue(int queueIndex) => Processed.Enqueue(queueIndex);
 
     public void ReadConfig(uint offset, Span<byte> data)
     {

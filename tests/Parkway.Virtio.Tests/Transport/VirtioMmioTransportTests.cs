@@ -358,4 +358,31 @@ public sealed class VirtioMmioTransportTests : IDisposable
         queues[0] = queues[0] with { DeviceArea = 0x10 };
         Assert.Throws<ArgumentException>(() => VirtioMmioTransport.Restore(new FakeDevice(), _queue0.Memory, _interrupt, _log.Log, saved with { Queues = queues }, startWorker: false));
     }
+
+    [Fact]
+    public void A_restore_of_features_the_device_does_not_offer_is_refused()
+    {
+        _driver.Probe(_queue0);
+        VirtioMmioState saved = _transport.SaveState();
+        var error = Assert.Throws<ArgumentException>(() => VirtioMmioTransport.Restore(new FakeDevice { DeviceFeatures = 0 }, _queue0.Memory, _interrupt, _log.Log, saved, startWorker: false));
+        Assert.Contains("does not offer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_paused_restore_activates_the_device_and_a_resume_serves_its_queues()
+    {
+        _driver.Probe(_queue0);
+        _queue0.SetDescriptor(0, _queue0.Allocate(4), 4, 0);
+        _queue0.Publish(0);
+        VirtioMmioState saved = _transport.SaveState();
+
+        var device = new FakeDevice();
+        using VirtioMmioTransport restored = VirtioMmioTransport.Restore(device, _queue0.Memory, _interrupt, _log.Log, saved, paused: true);
+        Assert.Equal(1, device.Activations);
+        Assert.Empty(device.Processed);
+        restored.Resume();
+        Parkway.Virtio.Tests.Support.VsockGuest.WaitFor(() => !device.Processed.IsEmpty, "the worker's first pass over the queues");
+        restored.Pause();
+        Assert.Contains(0, device.Processed);
+    }
 }

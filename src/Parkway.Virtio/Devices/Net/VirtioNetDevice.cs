@@ -130,6 +130,34 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
     public VirtioDeviceState SaveState() => new NetDeviceState(_mac, _tapName);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Receive buffers taken for a frame that is still waiting for more go back to the ring; the
+    /// frame stays in this process (a restored device starts without it: a dropped frame).
+    /// </remarks>
+    public void Quiesce()
+    {
+        VirtioDeviceContext? context = _context;
+        SplitQueue? queue = context?.Queues[VirtioNet.ReceiveQueue];
+        if (_rxChains.Count == 0 || context is null || queue is null)
+        {
+            return;
+        }
+
+        if (!queue.TryGiveBack(_rxChains))
+        {
+            // A chain was completed after these were taken (an invalid one): they return empty.
+            foreach (DescriptorChain chain in _rxChains)
+            {
+                queue.AddUsed(chain.Head, 0);
+            }
+
+            context.FinishBatch(queue, PopStatus.Empty);
+        }
+
+        _rxChains.Clear();
+    }
+
+    /// <inheritdoc />
     public void ProcessQueue(int queueIndex)
     {
         switch (queueIndex)

@@ -7,7 +7,7 @@ public static class VirtioVsock
     public const int ReceiveQueue = 0;
     /// <summary>Transmit queue (driver → device packets).</summary>
     public const int TransmitQueue = 1;
-    /// <summary>Event queue (transport reset events; Parkway never sends one).</summary>
+    /// <summary>Event queue (transport reset events, sent after a restore).</summary>
     public const int EventQueue = 2;
 
     /// <summary>VIRTIO_VSOCK_F_SEQPACKET (not offered: the hybrid host side is a byte stream).</summary>

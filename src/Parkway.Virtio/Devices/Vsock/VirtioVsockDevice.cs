@@ -34,6 +34,7 @@ public sealed partial class VirtioVsockDevice : IVirtioDevice, IDisposable
     private VirtioDeviceContext? _context;
     private DescriptorChain? _heldReceiveChain;
     private bool _transmitStalled;
+    private bool _transportResetPending;
     private bool _disposed;
 
     /// <summary>Creates the device and starts listening on the options' socket path (the caller checked it with <see cref="VsockOptionsParser.CheckSocketPath"/>).</summary>
@@ -156,9 +157,69 @@ public sealed partial class VirtioVsockDevice : IVirtioDevice, IDisposable
             case VirtioVsock.TransmitQueue:
                 ProcessTransmitQueue();
                 break;
+            case VirtioVsock.EventQueue:
+                SendTransportReset();
+                break;
             default:
-                break; // event buffers stay with the device: Parkway sends no events
+                break;
         }
+    }
+
+    /// <summary>
+    /// After a restore (worker stopped): the guest's connections were host sockets of another
+    /// process and are gone, so the guest is told with VIRTIO_VSOCK_EVENT_TRANSPORT_RESET on the
+    /// event queue, as soon as the worker runs and the guest has an event buffer posted. Linux then
+    /// re-reads guest_cid and resets every connected socket (listening ones stay).
+    /// </summary>
+    public void RequestTransportReset() => _transportResetPending = true;
+
+    /// <inheritdoc />
+    public void Quiesce()
+    {
+        SplitQueue? queue = _context?.Queues[VirtioVsock.ReceiveQueue];
+        if (_heldReceiveChain is null || queue is null)
+        {
+            return;
+        }
+
+        if (!queue.TryGiveBack([_heldReceiveChain]))
+        {
+            // Taken before a chain that was completed: it cannot go back, so it returns empty.
+            queue.AddUsed(_heldReceiveChain.Head, 0);
+            _context!.FinishBatch(queue, PopStatus.Empty);
+        }
+
+        _heldReceiveChain = null;
+    }
+
+    private void SendTransportReset()
+    {
+        VirtioDeviceContext? context = _context;
+        SplitQueue? queue = context?.Queues[VirtioVsock.EventQueue];
+        if (!_transportResetPending || context is null || queue is null)
+        {
+            return;
+        }
+
+        PopStatus status;
+        while ((status = queue.TryPop(out DescriptorChain? chain)) == PopStatus.Available)
+        {
+            if (chain!.WritableLength < VirtioVsock.EventSize)
+            {
+                _log.Report(Name, GuestErrorKind.MalformedRequest, $"event buffer at head {chain.Head} has {chain.WritableLength} writable bytes, less than {VirtioVsock.EventSize}");
+                queue.AddUsed(chain.Head, 0);
+                continue;
+            }
+
+            Span<byte> evt = stackalloc byte[VirtioVsock.EventSize];
+            BinaryPrimitives.WriteUInt32LittleEndian(evt, VirtioVsock.EventTransportReset);
+            GuestBufferList.Write(context.Memory, chain.Writable, 0, evt);
+            queue.AddUsed(chain.Head, VirtioVsock.EventSize);
+            _transportResetPending = false;
+            break;
+        }
+
+        context.FinishBatch(queue, status);
     }
 
     /// <summary>Closes every stream and the listening socket and removes the socket file. Call after the transport stopped the worker.</summary>
