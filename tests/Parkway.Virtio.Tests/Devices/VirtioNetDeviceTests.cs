@@ -185,6 +185,35 @@ public sealed class VirtioNetDeviceTests
     }
 
     [Fact]
+    public void A_pause_gives_the_receive_buffers_held_for_direct_reads_back_to_the_ring()
+    {
+        using var rig = new NetRig(receiveQueueSize: 64);
+        const int count = 48, size = 1500;
+        var buffers = new ulong[count];
+        for (ushort i = 0; i < count; i++)
+        {
+            buffers[i] = rig.Receive.Allocate(size);
+            rig.Receive.SetDescriptor(i, buffers[i], size, DescriptorFlagWrite);
+            rig.Receive.Publish(i);
+        }
+
+        rig.Host.SendFrame(Frame(100, 2));
+        rig.Device.DeliverReceived(); // one buffer used, the rest held for the largest frame
+        Assert.Equal(1, rig.Receive.UsedIndex);
+
+        rig.Transport.Pause();
+        Assert.Equal(1, rig.Transport.SaveState().Queues[VirtioNet.ReceiveQueue].NextAvail); // the ring is the only record
+
+        byte[] next = Frame(200, 3); // the test stands in for the worker (the rig starts none), so no Resume
+
+        rig.Host.SendFrame(next);
+        rig.Device.DeliverReceived();
+        Assert.Equal(2, rig.Receive.UsedIndex);
+        Assert.Equal((1u, 200u), rig.Receive.Used(1)); // taken again, in ring order
+        Assert.Equal(next.AsSpan(VirtioNet.HeaderSize).ToArray(), rig.Receive.Memory.GetSpanCopy(buffers[1], 200)[VirtioNet.HeaderSize..]);
+    }
+
+    [Fact]
     public void A_received_frame_spans_mergeable_buffers_with_num_buffers_in_its_header()
     {
         using var rig = new NetRig();
