@@ -1,7 +1,8 @@
 # The Debian system guest (scripts/lib/build-debian-rootfs.sh): Debian's kernel, Debian's initramfs,
 # systemd and udev on a virtio disk, a NIC on a tap (link-local only), the virtio console, ACPI.
 # One guest, boot=1,max=4: systemd reaches multi-user; two CPUs plugged (Debian's udev onlines them,
-# no project script does), one unplugged; the guest pings the host; system_powerdown; then the disk
+# no project script does), one unplugged; the guest pings the host; root logs in on hvc0 and the
+# guest reboots itself in the same Parkway process with its plugged set; system_powerdown; then the disk
 # is checked with the image's own e2fsck. Every result is a "SCENARIO debian ..." line.
 # In the test host: /debian/{vmlinuz,initrd.img,rootfs.img,e2fsck/} and /debian-net/{tun.ko,maketap}.
 . /scenarios/scenario-lib.sh
@@ -30,12 +31,16 @@ insmod /debian-net/tun.ko
 /debian-net/maketap pdtap0 && ifconfig pdtap0 169.254.20.1 netmask 255.255.0.0 up
 step tap "exit=$?"
 
+# Parkway's stdin is the guest's hvc0 keyboard (`--serial stdio`, the default): a fifo opened
+# read-write (never end of file), written to only once the getty has asked, as a user would type.
+IN=/tmp/debian-in
+mkfifo $IN
 start=$(uptime_s)
 parkway run --kernel /debian/vmlinuz --initramfs /debian/initrd.img --memory 1G --acpi on \
   --cpus boot=1,max=4 --disk path=/debian/rootfs.img --net tap=pdtap0 --console virtio \
   --qmp unix:$SOCK \
   --cmdline "console=hvc0 root=/dev/vda ro quiet parkway.ping=169.254.20.1 parkway.analyze" \
-  > $OUT 2> /tmp/debian.err &
+  <> $IN > $OUT 2> /tmp/debian.err &
 PID=$!
 
 if wait_for_line $OUT "PARKWAY-GUEST system=" $PID 6000; then
@@ -58,8 +63,32 @@ if wait_for_line $OUT "PARKWAY-GUEST system=" $PID 6000; then
   i=0
   while [ $i -lt 100 ] && ! grep -q 'DEVICE_DELETED.*"cpu2"' $EVENTS; do sleep 0.1; i=$((i + 1)); done
 
-  # REBOOT CHECK GOES HERE (issue 9 point 2): `systemctl reboot` through the guest's hook, then the
-  # RESET event, the same PID, and "online=0-1 enabled=0-1" again once the guest is back.
+  # The guest reboots itself: root logs in on hvc0 (Debian's getty, no password) and runs
+  # `systemctl reboot`; systemd ends in PSCI SYSTEM_RESET. Parkway must stay the same process
+  # (same PID, same start time), the listener above must get RESET on its open connection, and
+  # the second boot must bring the plugged set (0-1) online again while cpu2 stays parked.
+  started=$(cut -d' ' -f22 /proc/$PID/stat)
+  if wait_for_line $OUT "login: " $PID 600; then
+    mark=$(wc -l < $OUT)
+    printf 'root\n' > $IN
+    if wait_after $mark "root@parkway-debian" 300; then step reboot-login ok; else step reboot-login timeout; fi
+    mark=$(wc -l < $OUT)
+    printf 'systemctl reboot\n' > $IN
+    i=0
+    while [ $i -lt 1800 ] && ! grep -q '"RESET"' $EVENTS; do sleep 0.1; i=$((i + 1)); done
+    if grep -q '"RESET"' $EVENTS; then step reboot-reset ok; else step reboot-reset timeout; fi
+    if wait_after $mark "PARKWAY-GUEST system=" 3000 && wait_after $mark "online=0-1 enabled=0-1" 600; then
+      step rebooted ok
+    else
+      step rebooted timeout
+    fi
+    now_started=$(cut -d' ' -f22 /proc/$PID/stat 2>/dev/null)
+    step reboot-process "same=$([ "$now_started" = "$started" ] && echo yes || echo no) pid=$PID"
+    parkway qmp --socket $SOCK query-cpus-fast | tr -d '\n ' | sed 's/^/SCENARIO debian cpus-fast-after-reboot /'
+    echo
+  else
+    step reboot-login no-prompt
+  fi
 
   parkway qmp --socket $SOCK system_powerdown >/dev/null
 else
