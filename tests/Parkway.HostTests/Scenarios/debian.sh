@@ -91,6 +91,17 @@ if wait_for_line $OUT "PARKWAY-GUEST system=" $PID 6000; then
   fi
 
   parkway qmp --socket $SOCK system_powerdown >/dev/null
+  # A guest that does not power off must not hang the scenario: report what it and Parkway said.
+  i=0
+  while kill -0 $PID 2>/dev/null && [ $i -lt 240 ]; do sleep 1; i=$((i + 1)); done
+  if kill -0 $PID 2>/dev/null; then
+    step powerdown timeout
+    parkway qmp --socket $SOCK query-status | tr -d '\n ' | sed 's/^/SCENARIO debian status-at-timeout /'; echo
+    tail -n 30 $OUT | sed 's/^/SCENARIO debian tail-out: /'
+    tail -n 30 /tmp/debian.err | sed 's/^/SCENARIO debian tail-err: /'
+    ls /proc/$PID/task | while read t; do echo "SCENARIO debian thread $(cat /proc/$PID/task/$t/comm) $(cut -d' ' -f3 /proc/$PID/task/$t/stat)"; done
+    kill $PID
+  fi
 else
   step multi-user timeout
   kill $PID 2>/dev/null
