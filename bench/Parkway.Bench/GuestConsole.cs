@@ -10,6 +10,7 @@ namespace Parkway.Bench;
 internal sealed class GuestConsole
 {
     private readonly BlockingCollection<(DateTimeOffset At, string Line)> _lines = [];
+    private readonly ConcurrentQueue<string> _transcript = new();
 
     public GuestConsole(Process parkway)
     {
@@ -17,7 +18,9 @@ internal sealed class GuestConsole
         {
             while (parkway.StandardOutput.ReadLine() is { } line)
             {
-                _lines.Add((DateTimeOffset.UtcNow, line.TrimEnd('\r')));
+                string text = line.TrimEnd('\r');
+                _transcript.Enqueue(text);
+                _lines.Add((DateTimeOffset.UtcNow, text));
             }
 
             _lines.CompleteAdding();
@@ -25,13 +28,20 @@ internal sealed class GuestConsole
         reader.Start();
     }
 
-    /// <summary>Waits for a line containing <paramref name="text"/>; returns when it arrived.</summary>
-    public DateTimeOffset WaitFor(string text, TimeSpan timeout)
+    /// <summary>Every line read so far, in order (also the ones <see cref="WaitFor"/> skipped).</summary>
+    public IReadOnlyList<string> Transcript => [.. _transcript];
+
+    /// <summary>
+    /// Waits for a line containing <paramref name="text"/> (ending with it when
+    /// <paramref name="atLineEnd"/>: "online=0 enabled=0" must not match "online=0 enabled=0-1");
+    /// returns when it arrived.
+    /// </summary>
+    public DateTimeOffset WaitFor(string text, TimeSpan timeout, bool atLineEnd = false)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_lines.TryTake(out var entry, TimeSpan.FromMilliseconds(100)) && entry.Line.Contains(text, StringComparison.Ordinal))
+            if (_lines.TryTake(out var entry, TimeSpan.FromMilliseconds(100)) && (atLineEnd ? entry.Line.EndsWith(text, StringComparison.Ordinal) : entry.Line.Contains(text, StringComparison.Ordinal)))
             {
                 return entry.At;
             }

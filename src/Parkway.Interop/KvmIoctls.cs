@@ -35,6 +35,8 @@ public static class KvmIoctls
     public static readonly uint Irqfd = Ioc(DirWrite, 0x76, 32);
     /// <summary>KVM_IOEVENTFD (struct kvm_ioeventfd, 64 bytes): a guest store signals an eventfd without an exit to userspace.</summary>
     public static readonly uint Ioeventfd = Ioc(DirWrite, 0x79, 64);
+    /// <summary>KVM_ENABLE_CAP (struct kvm_enable_cap, 104 bytes), on the VM fd.</summary>
+    public static readonly uint EnableCap = Ioc(DirWrite, 0xA3, 104);
     /// <summary>KVM_ARM_PREFERRED_TARGET (struct kvm_vcpu_init, 32 bytes), on the VM fd.</summary>
     public static readonly uint ArmPreferredTarget = Ioc(DirRead, 0xAF, 32);
     /// <summary>KVM_CREATE_DEVICE (struct kvm_create_device, 12 bytes).</summary>
@@ -55,12 +57,16 @@ public static class KvmIoctls
     public static readonly uint GetMpState = Ioc(DirRead, 0x98, 4);
     /// <summary>KVM_SET_MP_STATE.</summary>
     public static readonly uint SetMpState = Ioc(DirWrite, 0x99, 4);
+    /// <summary>KVM_SET_VCPU_EVENTS (arm64 struct kvm_vcpu_events, 64 bytes): pending SError / external data abort.</summary>
+    public static readonly uint SetVcpuEvents = Ioc(DirWrite, 0xA0, 64);
     /// <summary>KVM_GET_ONE_REG (struct kvm_one_reg, 16 bytes).</summary>
     public static readonly uint GetOneReg = Ioc(DirWrite, 0xAB, 16);
     /// <summary>KVM_SET_ONE_REG.</summary>
     public static readonly uint SetOneReg = Ioc(DirWrite, 0xAC, 16);
     /// <summary>KVM_ARM_VCPU_INIT (struct kvm_vcpu_init, 32 bytes).</summary>
     public static readonly uint ArmVcpuInit = Ioc(DirWrite, 0xAE, 32);
+    /// <summary>KVM_GET_REG_LIST (struct kvm_reg_list: a u64 count, then the ids).</summary>
+    public static readonly uint GetRegList = Ioc(DirRead | DirWrite, 0xB0, 8);
 }
 
 /// <summary>KVM_CAP_* numbers (include/uapi/linux/kvm.h).</summary>
@@ -86,6 +92,10 @@ public static class KvmCapability
     public const int MaxVcpuId = 128;
     /// <summary>KVM_CAP_IMMEDIATE_EXIT.</summary>
     public const int ImmediateExit = 136;
+    /// <summary>KVM_CAP_ARM_NISV_TO_USER: data aborts without a valid syndrome exit to userspace (KVM_EXIT_ARM_NISV) instead of failing KVM_RUN.</summary>
+    public const int ArmNisvToUser = 177;
+    /// <summary>KVM_CAP_ARM_INJECT_EXT_DABT: userspace can make an external data abort pending (KVM_SET_VCPU_EVENTS).</summary>
+    public const int ArmInjectExtDabt = 178;
 }
 
 /// <summary>KVM_EXIT_* reasons found in kvm_run.exit_reason.</summary>
@@ -113,6 +123,8 @@ public enum KvmExitReason : uint
     InternalError = 17,
     /// <summary>KVM_EXIT_SYSTEM_EVENT (PSCI SYSTEM_OFF / SYSTEM_RESET ...).</summary>
     SystemEvent = 24,
+    /// <summary>KVM_EXIT_ARM_NISV: a data abort outside memory with no instruction syndrome (e.g. a load pair on MMIO).</summary>
+    ArmNisv = 28,
 }
 
 /// <summary>kvm_run.system_event.type values.</summary>

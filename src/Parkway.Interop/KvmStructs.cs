@@ -85,3 +85,35 @@ public struct KvmSmcccFilter
     /// <summary>KVM_SMCCC_FILTER_{HANDLE,DENY,FWD_TO_USER} = 0, 1, 2.</summary>
     public byte Action;
 }
+
+/// <summary>struct kvm_enable_cap (104 bytes): a capability to enable and its arguments.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct KvmEnableCap
+{
+    /// <summary>KVM_CAP_* number.</summary>
+    public uint Cap;
+    /// <summary>Must be 0.</summary>
+    public uint Flags;
+    /// <summary>Capability-specific arguments.</summary>
+    public fixed ulong Args[4];
+    /// <summary>Reserved.</summary>
+    public fixed byte Pad[64];
+}
+
+/// <summary>struct kvm_vcpu_events (arm64, 64 bytes): exceptions userspace makes pending on a vCPU.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct KvmVcpuEvents
+{
+    /// <summary>An SError is pending.</summary>
+    public byte SerrorPending;
+    /// <summary><see cref="SerrorEsr"/> is valid.</summary>
+    public byte SerrorHasEsr;
+    /// <summary>An external data abort is pending (needs KVM_CAP_ARM_INJECT_EXT_DABT).</summary>
+    public byte ExtDabtPending;
+    /// <summary>Aligns the next field to 8 bytes.</summary>
+    public fixed byte Pad[5];
+    /// <summary>The SError's syndrome.</summary>
+    public ulong SerrorEsr;
+    /// <summary>Reserved.</summary>
+    public fixed uint Reserved[12];
+}

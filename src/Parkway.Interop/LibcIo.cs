@@ -29,6 +29,13 @@ public static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(SafeFdHandle fd, void* buffer, nuint count);
 
+    /// <summary>writev(2): one frame to a tap gathered straight from guest memory (no bounce copy).</summary>
+    [LibraryImport(Library, EntryPoint = "writev", SetLastError = true)]
+    public static partial nint Writev(SafeFdHandle fd, IoVector* vectors, int count);
+
+    /// <summary>IOV_MAX: the most iovecs one writev(2) takes (UIO_MAXIOV in sys/uio.h; the same on every Linux architecture).</summary>
+    public const int IOV_MAX = 1024;
+
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 
@@ -54,6 +61,17 @@ public static unsafe partial class Libc
     /// <summary>ioctl(2) with a pointer argument (TUNSETIFF's struct ifreq, TUNSETOFFLOAD's value).</summary>
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(SafeFdHandle fd, nuint request, void* argument);
+}
+
+/// <summary>struct iovec (sys/uio.h): a base pointer and a length, 16 bytes on every 64-bit Linux.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct IoVector
+{
+    /// <summary>iov_base.</summary>
+    public void* Base;
+
+    /// <summary>iov_len.</summary>
+    public nuint Length;
 }
 
 /// <summary>struct pollfd: the same 8-byte layout on every Linux architecture (unlike epoll_event).</summary>

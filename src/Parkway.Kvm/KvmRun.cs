@@ -75,4 +75,10 @@ public readonly unsafe struct KvmRun
 
     /// <summary>INTERNAL_ERROR exit: suberror.</summary>
     public uint InternalErrorSuberror => *(uint*)(_page + ExitUnionOffset);
+
+    /// <summary>KVM_EXIT_ARM_NISV: the abort's ISS (ESR_EL2 without a valid instruction syndrome).</summary>
+    public ulong ArmNisvEsrIss => *(ulong*)(_page + ExitUnionOffset);
+
+    /// <summary>KVM_EXIT_ARM_NISV: the guest physical address of the access.</summary>
+    public ulong ArmNisvFaultIpa => *(ulong*)(_page + ExitUnionOffset + 8);
 }

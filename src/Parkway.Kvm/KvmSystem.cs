@@ -25,7 +25,7 @@ public sealed class KvmSystem : IDisposable
             string message = errno switch
             {
                 Errno.ENOENT => $"KVM is not available: {path} does not exist (is the kvm module loaded, and is this a host with virtualization?)",
-                Errno.EACCES or Errno.EPERM => $"permission denied opening {path}: run as root or add the user to the 'kvm' group",
+                Errno.EACCES or Errno.EPERM => $"permission denied opening {path}: this user needs read and write access to it (add the user to the group that owns it, usually 'kvm', or run as root)",
                 _ => $"cannot open {path}: {Errno.Describe(errno)}",
             };
             throw new KvmUnavailableException(message, errno);

@@ -13,4 +13,11 @@ public static class MachineFactory
     /// KVM capability errors as before (the guest kernel is checked first).
     /// </summary>
     public static IMachine Build(VmConfig config, ILogger logger) => Arm64VirtMachine.Build(config, logger);
+
+    /// <summary>
+    /// Builds the machine a snapshot describes (the same pre-creation path as <see cref="Build"/>),
+    /// with <paramref name="config"/>'s host plumbing; the guest resumes when it runs.
+    /// </summary>
+    public static IMachine BuildFromSnapshot(VmConfig config, Snapshot.MachineSnapshot snapshot, Snapshot.SnapshotFileReader file, ILogger logger) =>
+        Arm64VirtMachine.BuildFromSnapshot(config, snapshot, file, logger);
 }

@@ -45,6 +45,16 @@ public interface IQmpMachine
     /// <remarks>A machine that cannot resize keeps this default, which answers like an unknown command.</remarks>
     void SetVcpus(int count, double? unplugTimeoutSeconds) => throw QmpErrorException.CommandNotFound("The command set-vcpus has not been found");
 
+    /// <summary>
+    /// <c>migrate</c> with a <c>file:PATH</c> uri: starts a save of the machine to a file and returns
+    /// at once; progress is reported by <c>MIGRATION</c> events and <see cref="QueryMigrate"/>.
+    /// </summary>
+    /// <remarks>A machine that cannot save keeps this default, which answers like an unknown command.</remarks>
+    void Migrate(string uri) => throw QmpErrorException.CommandNotFound("The command migrate has not been found");
+
+    /// <summary><c>query-migrate</c>: QEMU's MigrationInfo as a JSON object (empty before any migration).</summary>
+    System.Text.Json.Nodes.JsonObject QueryMigrate() => throw QmpErrorException.CommandNotFound("The command query-migrate has not been found");
+
     /// <summary><c>stop</c>: pause every vCPU (then raise <c>STOP</c>).</summary>
     void Stop();
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Parkway.Cli;
 using Parkway.Interop;
+using Parkway.Kvm;
 using Parkway.Machine;
 using Parkway.Machine.Config;
 
@@ -45,6 +46,12 @@ internal static class Program
             Console.Error.WriteLine($"parkway: {e.Message}");
             return ExitCodes.UsageError;
         }
+        catch (KvmUnavailableException e) when (e.ErrorNumber is Errno.EACCES or Errno.EPERM)
+        {
+            // Not a fault of the machine: the user lacks what it needs (docs: "Running without root").
+            Console.Error.WriteLine($"parkway: {e.Message}");
+            return ExitCodes.UsageError;
+        }
         catch (KvmException e)
         {
             Console.Error.WriteLine($"parkway: {e.Message}");
@@ -66,7 +73,7 @@ internal static class Program
     private static IEnumerable<Command> Subcommands(string[] args)
     {
         string first = args.Length > 0 ? args[0] : string.Empty;
-        bool all = first is not ("run" or "check-host" or "acpi" or "qmp" or "resize");
+        bool all = first is not ("run" or "check-host" or "acpi" or "qmp" or "resize" or "snapshot");
         if (all || first == "run")
         {
             yield return RunCommand.Create();
@@ -90,6 +97,11 @@ internal static class Program
         if (all || first == "resize")
         {
             yield return ResizeCommand.Create();
+        }
+
+        if (all || first == "snapshot")
+        {
+            yield return SnapshotCommand.Create();
         }
     }
 }

@@ -7,7 +7,7 @@ public class CpuHotplugRegistersTests
 {
     private readonly FakeCpuHotplugBackend _backend = new(possible: 8, bootCpus: 2);
     private readonly CpuHotplugRegisters _registers;
-    private readonly List<string> _rejections = [];
+    private readonly List<RegisterFault> _rejections = [];
 
     public CpuHotplugRegistersTests()
     {
@@ -141,7 +141,7 @@ public class CpuHotplugRegistersTests
         Select(1);
         WriteByte(4, 0x8);
         Assert.Empty(_backend.Ejected);
-        Assert.Contains(_rejections, r => r.Contains("boot CPU 1", StringComparison.Ordinal));
+        Assert.Contains(_rejections, r => r.Kind == RegisterFaultKind.BootCpuEject && r.Detail.Contains("boot CPU 1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -261,5 +261,88 @@ public class CpuHotplugRegistersTests
         threads.ForEach(t => t.Join());
         Assert.InRange(_registers.Selector, 0u, 7u);
         Assert.Empty(_rejections);
+    }
+
+    [Fact]
+    public void Eject_whose_request_was_withdrawn_after_the_check_is_refused_and_reported()
+    {
+        // Found for issue 10: the block asked IsEjectAllowed and then ejected; the backend's answer to
+        // the eject itself (false: the request timed out or was refused through _OST in between) was
+        // ignored, so the refusal went unreported. Now the eject's own atomic check decides.
+        _backend.Plug(3);
+        _backend.RequestUnplug(3);
+        _backend.WithdrawAfterNextCheck = true;
+        Select(3);
+        WriteByte(4, 0x8);
+        Assert.Empty(_backend.Ejected);
+        Assert.True(_backend.IsEnabled(3));
+        Assert.Equal(RegisterFaultKind.EjectWithoutRequest, Assert.Single(_rejections).Kind);
+    }
+
+    [Fact]
+    public void Eject_of_a_parked_cpu_is_refused_and_reported()
+    {
+        Select(6); // possible, never plugged
+        WriteByte(4, 0x8);
+        Assert.Empty(_backend.Ejected);
+        Assert.Equal(RegisterFaultKind.EjectWithoutRequest, Assert.Single(_rejections).Kind);
+    }
+
+    [Fact]
+    public void Eject_of_a_bystander_while_another_cpu_has_a_pending_unplug_is_refused()
+    {
+        // cloud-hypervisor once ejected the wrong CPU; here the eject names the selected slot only.
+        _backend.Plug(3);
+        _backend.Plug(4);
+        _backend.RequestUnplug(4);
+        Select(3);
+        WriteByte(4, 0x8);
+        Assert.Empty(_backend.Ejected);
+        Select(4);
+        WriteByte(4, 0x8);
+        Assert.Equal([4], _backend.Ejected);
+        Assert.True(_backend.IsEnabled(3));
+    }
+
+    [Theory]
+    [InlineData(6u, 1, 0x1u, RegisterFaultKind.ReservedOffset)]
+    [InlineData(9u, 1, 0x1u, RegisterFaultKind.ReservedOffset)]
+    [InlineData(2u, 2, 0x1u, RegisterFaultKind.ReservedOffset)]
+    [InlineData(4u, 1, 0x1u, RegisterFaultKind.UnknownControlFlags)]
+    [InlineData(4u, 1, 0xF0u, RegisterFaultKind.UnknownControlFlags)]
+    [InlineData(5u, 1, 0x7Fu, RegisterFaultKind.UnknownCommand)]
+    [InlineData(4u, 8, 0x8u, RegisterFaultKind.BadAccess)]
+    public void Each_refused_write_carries_its_kind(uint offset, int size, uint value, RegisterFaultKind kind)
+    {
+        Select(3);
+        var data = new byte[size];
+        data[0] = (byte)value; // every value here fits the first byte
+        _registers.Write(offset, data);
+        Assert.Equal(kind, Assert.Single(_rejections).Kind);
+    }
+
+    [Fact]
+    public void Writes_through_an_out_of_range_selector_report_their_own_kind()
+    {
+        Select(0xFFFF_FFF0);
+        WriteByte(4, 0x8);
+        WriteDword(8, 0xDEAD);
+        Assert.All(_rejections, r => Assert.Equal(RegisterFaultKind.SelectorOutOfRange, r.Kind));
+        Assert.Equal(2, _rejections.Count);
+        Assert.Empty(_backend.OstReports);
+    }
+
+    [Fact]
+    public void Refusals_name_the_offset_and_flags_in_hex()
+    {
+        // Found by the hostile guest (issue 10): the format "#x" printed a literal "x", so every
+        // log line read "at offset x" whatever the offset was.
+        Select(3);
+        _registers.Write(6, [0x1]);
+        WriteByte(4, 0x21);
+        _registers.Read(4, new byte[8]);
+        Assert.Equal(
+            ["1-byte write to reserved offset 0x6 ignored", "control flags 0x21 for CPU 3 ignored", "8-byte read at offset 0x4 ignored"],
+            _rejections.Select(static r => r.Detail));
     }
 }

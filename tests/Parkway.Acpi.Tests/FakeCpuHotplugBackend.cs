@@ -48,18 +48,42 @@ internal sealed class FakeCpuHotplugBackend : ICpuHotplugBackend
 
     public bool IsRemoving(int slot) => _removing[slot];
 
-    public bool IsEjectAllowed(int slot) => _unplugRequested[slot];
+    /// <summary>
+    /// When set, the next <see cref="IsEjectAllowed"/> answers true and then withdraws the request,
+    /// as a timeout or an _OST refusal on another thread can between the block's check and its eject.
+    /// </summary>
+    public bool WithdrawAfterNextCheck { get; set; }
+
+    public bool IsEjectAllowed(int slot)
+    {
+        bool allowed = _unplugRequested[slot];
+        if (WithdrawAfterNextCheck)
+        {
+            WithdrawAfterNextCheck = false;
+            _unplugRequested[slot] = false;
+            _removing[slot] = false;
+            return true;
+        }
+
+        return allowed;
+    }
 
     public void ClearInsert(int slot) => _inserting[slot] = false;
 
     public void ClearRemove(int slot) => _removing[slot] = false;
 
-    public void Eject(int slot)
+    public bool Eject(int slot)
     {
+        if (!_unplugRequested[slot] || !_enabled[slot] || slot < _bootCpus)
+        {
+            return false;
+        }
+
         Ejected.Add(slot);
         _enabled[slot] = false;
         _removing[slot] = false;
         _unplugRequested[slot] = false;
+        return true;
     }
 
     public bool IsBootCpu(int slot) => slot < _bootCpus;

@@ -7,7 +7,7 @@ namespace Parkway.Acpi.Tests;
 public class GedRegistersTests
 {
     private int _pulses;
-    private readonly List<string> _rejections = [];
+    private readonly List<RegisterFault> _rejections = [];
     private readonly GedRegisters _ged;
 
     public GedRegistersTests()
@@ -70,7 +70,7 @@ public class GedRegistersTests
         _ged.Raise(GedEventBits.CpuHotplug);
         _ged.Write(0, [0, 0, 0, 0]);
         Assert.Equal(0x8u, ReadSelector());
-        Assert.Single(_rejections);
+        Assert.Equal(new RegisterFault(RegisterFaultKind.ReadOnlyWrite, "4-byte write at offset 0x0 ignored"), Assert.Single(_rejections));
     }
 
     [Fact]

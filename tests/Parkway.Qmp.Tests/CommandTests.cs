@@ -30,8 +30,8 @@ public sealed class CommandTests : IDisposable
         }).Order(StringComparer.Ordinal).ToArray();
         string[] expected =
         [
-            "cont", "device_add", "device_del", "device_set", "qmp_capabilities", "query-commands", "query-cpus-fast",
-            "query-cpus-power-state", "query-cpus-powerstate", "query-hotpluggable-cpus", "query-status", "query-version",
+            "cont", "device_add", "device_del", "device_set", "migrate", "qmp_capabilities", "query-commands", "query-cpus-fast",
+            "query-cpus-power-state", "query-cpus-powerstate", "query-hotpluggable-cpus", "query-migrate", "query-status", "query-version",
             "quit", "set-vcpus", "stop", "system_powerdown", "system_reset",
         ];
         Assert.Equal(expected, names);
@@ -168,6 +168,30 @@ public sealed class CommandTests : IDisposable
 
         Assert.Equal("""{"return": {}}""", _client.ReadLine());
         Assert.Equal([call], _fixture.Machine.Calls);
+    }
+
+    [Fact]
+    public void Migrate_passes_the_uri_to_the_machine_and_query_migrate_returns_its_info()
+    {
+        _fixture.Machine.MigrationInfo = new System.Text.Json.Nodes.JsonObject { ["status"] = "completed", ["total-time"] = 12 };
+        _client.Send("""{"execute": "migrate", "arguments": {"uri": "file:/tmp/vm.snap"}, "id": 7}""");
+        Assert.Equal("""{"return": {}, "id": 7}""", _client.ReadLine());
+        _client.Send("""{"execute": "query-migrate"}""");
+        Assert.Equal("""{"return": {"status": "completed", "total-time": 12}}""", _client.ReadLine());
+        Assert.Equal(["migrate file:/tmp/vm.snap", "query-migrate"], _fixture.Machine.Calls);
+    }
+
+    [Theory]
+    [InlineData("""{"execute": "migrate"}""", "Parameter 'uri' is missing")]
+    [InlineData("""{"execute": "migrate", "arguments": {"uri": 5}}""", "Invalid parameter type for 'uri', expected: string")]
+    [InlineData("""{"execute": "migrate", "arguments": {"uri": "file:/x", "blk": true}}""", "Parameter 'blk' is unexpected")]
+    [InlineData("""{"execute": "query-migrate", "arguments": {"x": 1}}""", "Parameter 'x' is unexpected")]
+    public void Migrate_checks_its_arguments_like_QEMUs_visitor(string request, string message)
+    {
+        _client.Send(request);
+
+        Assert.Equal($$$"""{"error": {"class": "GenericError", "desc": "{{{message}}}"}}""", _client.ReadLine());
+        Assert.Empty(_fixture.Machine.Calls);
     }
 
     [Fact]

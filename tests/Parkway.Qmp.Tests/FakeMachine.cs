@@ -54,6 +54,12 @@ internal sealed class FakeMachine : IQmpMachine
     public void SetVcpus(int count, double? unplugTimeoutSeconds) => Record(
         FormattableString.Invariant($"set-vcpus {count}{(unplugTimeoutSeconds is { } t ? $" unplug-timeout={t}" : "")}"), () => count);
 
+    public JsonObject MigrationInfo { get; set; } = [];
+
+    public void Migrate(string uri) => Record("migrate " + uri, () => uri);
+
+    public JsonObject QueryMigrate() => Record("query-migrate", () => MigrationInfo);
+
     public void Stop() => Record("stop", () => 0);
 
     public void Cont() => Record("cont", () => 0);

@@ -18,7 +18,7 @@ namespace Parkway.Acpi.Registers;
 /// the selector and command under the lock, then asks the backend; a guest racing its own register
 /// accesses (the AML serialises them with a mutex) gets a consistent answer for some selector.
 /// </remarks>
-public sealed class CpuHotplugRegisters
+public sealed partial class CpuHotplugRegisters
 {
     private readonly ICpuHotplugBackend _backend;
     private readonly RankedLock _lock = new(LockRank.Device, nameof(CpuHotplugRegisters));
@@ -34,8 +34,8 @@ public sealed class CpuHotplugRegisters
         _ostEvents = new uint[backend.PossibleCpuCount];
     }
 
-    /// <summary>Raised (outside the lock) with a description of every refused or malformed access.</summary>
-    public event Action<string>? Rejected;
+    /// <summary>Raised (outside the lock) for every refused or malformed access.</summary>
+    public event Action<RegisterFault>? Rejected;
 
     /// <summary>The current selector (for diagnostics and tests).</summary>
     public uint Selector
@@ -69,7 +69,7 @@ public sealed class CpuHotplugRegisters
         data.Clear();
         if (!IsValidAccess(offset, data.Length))
         {
-            Report($"CPU hotplug: ignored {data.Length}-byte read at offset {offset:#x}");
+            Report(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte read at offset 0x{offset:x} ignored"));
             return;
         }
 
@@ -108,7 +108,7 @@ public sealed class CpuHotplugRegisters
     {
         if (!IsValidAccess(offset, data.Length))
         {
-            Report($"CPU hotplug: ignored {data.Length}-byte write at offset {offset:#x}");
+            Report(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte write at offset 0x{offset:x} ignored"));
             return;
         }
 
@@ -128,10 +128,10 @@ public sealed class CpuHotplugRegisters
         }
 
         (uint selector, _) = SelectorAndCommand();
-        string? rejection;
+        RegisterFault? rejection;
         if (selector >= (uint)_backend.PossibleCpuCount)
         {
-            rejection = $"CPU hotplug: write at offset {offset:#x} with out-of-range selector {selector} ignored";
+            rejection = new(RegisterFaultKind.SelectorOutOfRange, $"write at offset 0x{offset:x} with out-of-range selector {selector} ignored");
         }
         else
         {
@@ -141,13 +141,13 @@ public sealed class CpuHotplugRegisters
                 Flags => WriteControlFlags(slot, (byte)value),
                 Command => WriteCommand(selector, (byte)value),
                 CommandData => WriteCommandData(slot, value),
-                _ => $"CPU hotplug: write to reserved offset {offset:#x} ignored",
+                _ => new RegisterFault(RegisterFaultKind.ReservedOffset, $"{data.Length}-byte write to reserved offset 0x{offset:x} ignored"),
             };
         }
 
-        if (rejection is not null)
+        if (rejection is { } fault)
         {
-            Report(rejection);
+            Report(fault);
         }
     }
 
@@ -160,7 +160,7 @@ public sealed class CpuHotplugRegisters
     }
 
     // Only the first set bit acts, in QEMU's priority order: clear insert, clear remove, eject.
-    private string? WriteControlFlags(int slot, byte flags)
+    private RegisterFault? WriteControlFlags(int slot, byte flags)
     {
         if ((flags & InsertEvent) != 0)
         {
@@ -178,26 +178,27 @@ public sealed class CpuHotplugRegisters
         {
             if (_backend.IsBootCpu(slot))
             {
-                return $"CPU hotplug: eject of boot CPU {slot} refused";
+                return new(RegisterFaultKind.BootCpuEject, $"eject of boot CPU {slot} refused");
             }
 
-            if (!_backend.IsEjectAllowed(slot))
+            // The backend checks again under its own lock: a request withdrawn (timed out, refused
+            // through _OST) between the two checks must not let the eject through.
+            if (!_backend.IsEjectAllowed(slot) || !_backend.Eject(slot))
             {
-                return $"CPU hotplug: eject of CPU {slot} refused: no unplug was requested";
+                return new(RegisterFaultKind.EjectWithoutRequest, $"eject of CPU {slot} refused: no unplug was requested");
             }
 
-            _backend.Eject(slot);
             return null;
         }
 
-        return flags == 0 ? null : $"CPU hotplug: control flags {flags:#x} for CPU {slot} ignored";
+        return flags == 0 ? null : new RegisterFault(RegisterFaultKind.UnknownControlFlags, $"control flags 0x{flags:x2} for CPU {slot} ignored");
     }
 
-    private string? WriteCommand(uint selector, byte command)
+    private RegisterFault? WriteCommand(uint selector, byte command)
     {
         if (command > CommandGetArchId)
         {
-            return $"CPU hotplug: unknown command {command} ignored";
+            return new(RegisterFaultKind.UnknownCommand, $"unknown command {command} ignored");
         }
 
         uint? next = null;
@@ -228,7 +229,7 @@ public sealed class CpuHotplugRegisters
         return null;
     }
 
-    private string? WriteCommandData(int slot, uint value)
+    private RegisterFault? WriteCommandData(int slot, uint value)
     {
         uint ostEvent;
         using (_lock.EnterScope())
@@ -253,5 +254,5 @@ public sealed class CpuHotplugRegisters
     private static bool IsValidAccess(uint offset, int size) =>
         size is >= 1 and <= 4 && offset < Length && offset + (uint)size <= Length;
 
-    private void Report(string message) => Rejected?.Invoke(message);
+    private void Report(RegisterFault fault) => Rejected?.Invoke(fault);
 }

@@ -23,8 +23,8 @@ public sealed class GedRegisters
         _pulseInterrupt = pulseInterrupt;
     }
 
-    /// <summary>Raised with a description of every malformed access.</summary>
-    public event Action<string>? Rejected;
+    /// <summary>Raised for every malformed access.</summary>
+    public event Action<RegisterFault>? Rejected;
 
     /// <summary>Event bits raised and not yet read by the guest.</summary>
     public uint PendingEvents => Volatile.Read(ref _pending);
@@ -48,7 +48,7 @@ public sealed class GedRegisters
         data.Clear();
         if (offset != 0 || data.Length != 4)
         {
-            Rejected?.Invoke($"GED: ignored {data.Length}-byte read at offset {offset:#x}");
+            Rejected?.Invoke(new(RegisterFaultKind.BadAccess, $"{data.Length}-byte read at offset 0x{offset:x} ignored"));
             return;
         }
 
@@ -57,5 +57,5 @@ public sealed class GedRegisters
 
     /// <summary>Handles a guest write: the selector is read-only, so every write is ignored.</summary>
     public void Write(uint offset, ReadOnlySpan<byte> data) =>
-        Rejected?.Invoke($"GED: ignored {data.Length}-byte write at offset {offset:#x}");
+        Rejected?.Invoke(new(RegisterFaultKind.ReadOnlyWrite, $"{data.Length}-byte write at offset 0x{offset:x} ignored"));
 }

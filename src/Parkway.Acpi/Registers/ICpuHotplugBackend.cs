@@ -35,9 +35,11 @@ public interface ICpuHotplugBackend
 
     /// <summary>
     /// The guest ejected the slot's CPU. Called only for a slot in range that is not a boot CPU and
-    /// is marked removing. May be called twice for one slot if two vCPUs race; be idempotent.
+    /// for which <see cref="IsEjectAllowed"/> was just true. The implementation checks again
+    /// atomically and returns false (ejecting nothing) when the request was withdrawn or already
+    /// completed meanwhile, e.g. by another vCPU racing the same eject.
     /// </summary>
-    void Eject(int slot);
+    bool Eject(int slot);
 
     /// <summary>Whether the slot can never be ejected (boot CPU and every CPU Enabled in the MADT).</summary>
     bool IsBootCpu(int slot);

@@ -13,4 +13,22 @@ public static class KvmArm64Vm
         KvmIoctl.Invoke(vm.Handle, KvmIoctls.ArmPreferredTarget, ref init, "KVM_ARM_PREFERRED_TARGET");
         return init;
     }
+
+    /// <summary>
+    /// When the host can (KVM_CAP_ARM_NISV_TO_USER and KVM_CAP_ARM_INJECT_EXT_DABT), makes data
+    /// aborts without a valid syndrome exit to userspace instead of failing KVM_RUN. Returns
+    /// whether it did.
+    /// </summary>
+    public static bool EnableNisvExits(this KvmVm vm)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        if (vm.CheckExtension(KvmCapability.ArmNisvToUser) <= 0 || vm.CheckExtension(KvmCapability.ArmInjectExtDabt) <= 0)
+        {
+            return false;
+        }
+
+        var request = new KvmEnableCap { Cap = KvmCapability.ArmNisvToUser };
+        KvmIoctl.Invoke(vm.Handle, KvmIoctls.EnableCap, ref request, "KVM_ENABLE_CAP");
+        return true;
+    }
 }

@@ -22,6 +22,9 @@ public sealed class Arm64Vcpu : KernelVcpu
     /// <summary>The KVM vCPU, for the arm64 vCPU attributes (PMU, stolen time); no thread may run it meanwhile.</summary>
     internal KvmVcpu Kernel => Kvm;
 
+    /// <summary>Makes an external data abort pending: the guest takes it at its next entry.</summary>
+    public void InjectExternalDataAbort() => Kvm.InjectExternalDataAbort();
+
     /// <summary>KVM_ARM_VCPU_INIT with <paramref name="init"/> (the first initialisation).</summary>
     internal void Initialize(in KvmVcpuInit init) => Kvm.ArmInit(init);
 }

@@ -76,6 +76,13 @@ public sealed partial class Arm64VirtMachine
     private void ResetInPlace(ResetCause cause)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (Layout is null || _payload is null)
+        {
+            // Only a machine restored from a snapshot whose kernel could not be opened (logged then).
+            Lifetime.RequestExit(1, "reset failed: the guest's kernel and initramfs were not available when this machine was restored");
+            return;
+        }
+
         if (!Cpus.BeginReset())
         {
             Lifetime.RequestExit(1, "reset failed: a vCPU thread did not stop");

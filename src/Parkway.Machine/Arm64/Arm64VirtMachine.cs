@@ -3,6 +3,7 @@ using Parkway.Acpi;
 using Parkway.Acpi.Devices;
 using Parkway.Acpi.Registers;
 using Parkway.Kvm;
+using Parkway.Kvm.Arm64;
 using Parkway.Machine.Config;
 using Parkway.Machine.Cpu;
 using Parkway.Machine.Devices;
@@ -10,6 +11,7 @@ using Parkway.Machine.Hotplug;
 using Parkway.Machine.Memory;
 using Parkway.Machine.Virtio;
 using Parkway.Virtio.Description;
+using Parkway.Virtio.Diagnostics;
 
 namespace Parkway.Machine.Arm64;
 
@@ -24,6 +26,8 @@ public sealed partial class Arm64VirtMachine : IMachine
     private readonly ILogger _logger;
     private Pl011Uart? _uart;
     private Pl031Rtc? _rtc;
+    // The kernel and initramfs, open for the machine's life: a reset reloads from them (no open() under seccomp).
+    private BootPayloadFiles? _payload;
     private CpuHotplugRegisters? _hotplugRegisters;
     private VirtioDeviceSet? _virtio;
     private StolenTime? _stolenTime;
@@ -178,12 +182,15 @@ public sealed partial class Arm64VirtMachine : IMachine
     /// <inheritdoc />
     public MachineExit Run()
     {
-        var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null), _logger);
+        var architecture = new Arm64ExitHandler(ForwardsPsci ? new PsciHandler(Cpus, _logger) : null, new GuestErrorLog(_logger, VirtioDeviceSet.GuestErrorInterval));
+        var handler = new VcpuExitDispatcher(Mmio, PortIo, Lifetime, Counters, architecture, _logger);
+        HoldVcpusForRestore();
         Cpus.Start(handler, (slot, error) =>
         {
             Log.VcpuFailed(_logger, slot.Index, error.Message);
             Lifetime.RequestExit(1, $"vCPU {slot.Index} failed: {error.Message}");
         });
+        CompleteRestore();
         MachineExit? exit;
         while ((exit = Lifetime.WaitForExitOrReset(out ResetCause reset)) is null)
         {
@@ -274,6 +281,8 @@ public sealed partial class Arm64VirtMachine : IMachine
         Vm = Own(kvm.CreateVm());
         Arm64HostChecks.CheckVm(Vm);
         InstallPsciPolicy();
+        // Without it, one load pair on a device register fails KVM_RUN and so ends the VM.
+        Vm.EnableNisvExits();
         StartupTrace.Mark("VM created (capabilities checked, SMCCC filter)");
 
         Memory = Own(new GuestMemory(VirtMemoryMap.RamBase, Config.MemoryBytes));
@@ -307,13 +316,16 @@ public sealed partial class Arm64VirtMachine : IMachine
 
     private void AttachAcpiDevices()
     {
+        // Whatever a guest writes is hostile: each kind of refused access is logged at most once per
+        // interval per block, so a guest looping over bad accesses cannot flood the host's log.
+        var guestErrors = new GuestErrorLog(_logger, VirtioDeviceSet.GuestErrorInterval);
         var gedLine = new SpiLine(Vm, VirtMemoryMap.GedSpi);
         Ged = new GedRegisters(gedLine.Pulse);
-        Ged.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "GED", message);
+        Ged.ReportTo(guestErrors);
         Mmio.Register(VirtMemoryMap.GedBase, VirtMemoryMap.GedSize, new GedDevice(Ged));
 
         var hotplug = _hotplugRegisters = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
-        hotplug.Rejected += message => Log.GuestRegisterWriteIgnored(_logger, "CPU hotplug", message);
+        hotplug.ReportTo(guestErrors);
         Mmio.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
     }
 
@@ -365,10 +377,11 @@ public sealed partial class Arm64VirtMachine : IMachine
 
     private void LoadGuest(Arm64BootLayout layout)
     {
-        Memory.LoadFile(Config.KernelPath, layout.KernelAddress);
-        if (Config.InitramfsPath is not null)
+        _payload ??= Own(BootPayloadFiles.Open(Config.KernelPath, Config.InitramfsPath));
+        Memory.LoadFile(_payload.Kernel, layout.KernelAddress);
+        if (_payload.Initramfs is { } initramfs)
         {
-            Memory.LoadFile(Config.InitramfsPath, layout.InitrdAddress);
+            Memory.LoadFile(initramfs, layout.InitrdAddress);
         }
 
         if (Config.Acpi)
@@ -414,11 +427,11 @@ public sealed partial class Arm64VirtMachine : IMachine
         [LoggerMessage(Level = LogLevel.Information, Message = "kernel at 0x{Kernel:x}, initrd at 0x{Initrd:x} ({InitrdSize} bytes), FDT at 0x{Fdt:x}")]
         public static partial void Loaded(ILogger logger, ulong kernel, ulong initrd, ulong initrdSize, ulong fdt);
 
+        [LoggerMessage(Level = LogLevel.Warning, Message = "guest access to the {Device} registers refused: {Message}")]
+        public static partial void GuestRegisterWriteIgnored(ILogger logger, string device, string message);
+
         [LoggerMessage(Level = LogLevel.Warning, Message = "guest console output failed ({Message}); the guest keeps running, lines that cannot be written are dropped (reported at most once a minute)")]
         public static partial void ConsoleOutputFailed(ILogger logger, string message);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "guest write to the {Device} registers ignored: {Message}")]
-        public static partial void GuestRegisterWriteIgnored(ILogger logger, string device, string message);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "vCPU {Slot} failed: {Message}")]
         public static partial void VcpuFailed(ILogger logger, int slot, string message);

@@ -8,12 +8,12 @@ namespace Parkway.Machine.Arm64;
 /// possible vCPU exists, sized for all of them, then initialised: from that moment KVM refuses new
 /// vCPUs (EBUSY), and each CPU's redistributor and its GICR_TYPER are fixed for the VM's life.
 /// </summary>
-public sealed class VgicV3 : IDisposable
+public sealed partial class VgicV3 : IDisposable
 {
     /// <summary>KVM_DEV_TYPE_ARM_VGIC_V3.</summary>
     public const uint DeviceType = 7;
 
-    private const uint GroupAddress = 0, GroupNrIrqs = 3, GroupControl = 4, GroupRedistributorRegisters = 5;
+    internal const uint GroupAddress = 0, GroupNrIrqs = 3, GroupControl = 4, GroupRedistributorRegisters = 5;
     private const ulong AddressTypeDistributor = 2, AddressTypeRedistributorRegion = 5;
     private const ulong ControlInit = 0;
     private const ulong GicrTyperOffset = 0x8;
@@ -42,7 +42,7 @@ public sealed class VgicV3 : IDisposable
 
             uint count = interruptCount;
             device.SetAttribute(GroupNrIrqs, 0, ref count, "KVM_SET_DEVICE_ATTR(VGIC NR_IRQS)");
-            return new VgicV3(device);
+            return new VgicV3(device) { _interruptCount = interruptCount };
         }
         catch
         {

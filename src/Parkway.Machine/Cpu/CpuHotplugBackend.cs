@@ -36,7 +36,7 @@ public sealed class CpuHotplugBackend : ICpuHotplugBackend
     public void ClearRemove(int slot) => _cpus.ClearRemove(slot);
 
     /// <inheritdoc />
-    public void Eject(int slot) => _cpus.Eject(slot);
+    public bool Eject(int slot) => _cpus.Eject(slot);
 
     /// <inheritdoc />
     public bool IsBootCpu(int slot) => _cpus.Slots[slot].IsBootCpu;

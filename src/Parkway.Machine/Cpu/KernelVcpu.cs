@@ -10,7 +10,7 @@ namespace Parkway.Machine.Cpu;
 /// Every ioctl asserts (debug builds) that the CPU manager's lock is not held: a vCPU ioctl can
 /// block for as long as another thread sits in KVM_RUN.
 /// </summary>
-public abstract class KernelVcpu : IVcpu
+public abstract partial class KernelVcpu : IVcpu
 {
     /// <summary>Wraps <paramref name="vcpu"/>.</summary>
     protected KernelVcpu(KvmVcpu vcpu)

@@ -114,7 +114,13 @@ internal sealed unsafe class VcpuThread
                 if (!_gate.IsOpen)
                 {
                     _paused.Set();
-                    _gate.WaitWhileClosed(() => _stopRequested);
+                    // Work posted while paused (a snapshot's register reads and writes) runs here,
+                    // on this thread, without entering the guest.
+                    _gate.WaitWhileClosed(() =>
+                    {
+                        DrainWork(vcpu);
+                        return _stopRequested;
+                    });
                     _paused.Reset();
                     continue;
                 }
@@ -180,6 +186,9 @@ internal sealed unsafe class VcpuThread
         // Inside KVM_RUN: the thread's usual mask, with the kick signal deliverable.
         _slot.Vcpu.SetSignalMask(previous.KernelBits & ~(1UL << (KickSignal - 1)));
         _nativeThreadId = Libc.GetTid();
+
+        // From here on the thread may only make the calls a vCPU thread needs (--seccomp).
+        ThreadConfinement.Enter(ThreadKind.Vcpu);
     }
 
     // glibc's sigset_t is a bit array: signal n is bit n-1 of the first word.

@@ -10,7 +10,7 @@ namespace Parkway.Machine.Devices;
 /// not wired (Parkway consoles are output-only), so RX reads as empty.
 /// Registers and ID values follow the PL011 TRM (DDI 0183).
 /// </summary>
-public sealed class Pl011Uart : IMmioDevice, IDisposable
+public sealed partial class Pl011Uart : IMmioDevice, IDisposable
 {
     private const ulong DataRegister = 0x000;
     private const ulong FlagRegister = 0x018;

@@ -130,6 +130,14 @@ public sealed class CpuHotplugController
         {
             CpuSlot slot = FindById(idOrPath) ?? FindByQomPath(idOrPath)
                 ?? throw new MachineRequestException(MachineErrorKind.DeviceNotFound, $"Device '{idOrPath}' not found");
+            if (!slot.IsEnabled && slot.HasThread)
+            {
+                // Ejected, its thread still stopping: the unplug asked for is under way and
+                // DEVICE_DELETED follows, so this is a repeat, not a request for a parked slot
+                // (found by the soak's racing clients: it answered "CPU slot N is not plugged").
+                return;
+            }
+
             Unplug(slot);
         }
     }

@@ -88,13 +88,23 @@ public sealed unsafe class GuestMemory : IDisposable
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(buffer);
     }
 
-    /// <summary>Copies a host file into guest RAM and returns its length.</summary>
-    public long LoadFile(string path, ulong address)
+    /// <summary>Copies a whole open host file into guest RAM (pread from offset 0) and returns its length.</summary>
+    public long LoadFile(Microsoft.Win32.SafeHandles.SafeFileHandle file, ulong address)
     {
-        using var file = File.OpenRead(path);
-        long length = file.Length;
+        long length = RandomAccess.GetLength(file);
         Span<byte> target = Slice(address, checked((int)length));
-        file.ReadExactly(target);
+        int done = 0;
+        while (done < target.Length)
+        {
+            int read = RandomAccess.Read(file, target[done..], done);
+            if (read == 0)
+            {
+                throw new IOException($"the file shrank while it was loaded ({done} of {length} bytes)");
+            }
+
+            done += read;
+        }
+
         return length;
     }
 

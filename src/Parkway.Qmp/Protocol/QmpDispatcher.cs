@@ -155,6 +155,8 @@ internal sealed class QmpDispatcher
         _commands["system_powerdown"] = arguments => NoArguments(arguments, () => { _machine.SystemPowerdown(); return EmptyObject; });
         _commands["system_reset"] = arguments => NoArguments(arguments, () => { _machine.SystemReset(); return EmptyObject; });
         _commands["quit"] = Quit;
+        _commands["migrate"] = Migrate;
+        _commands["query-migrate"] = arguments => NoArguments(arguments, () => ParseElement(_machine.QueryMigrate().ToJsonString()));
     }
 
     private QmpCommandResult DeviceAdd(QmpArguments arguments)
@@ -214,6 +216,18 @@ internal sealed class QmpDispatcher
         {
             // A count beyond int is out of range for any machine: the machine reports the range.
             _machine.SetVcpus((int)Math.Clamp(count, int.MinValue, int.MaxValue), unplugTimeout);
+        }
+
+        return new QmpCommandResult(EmptyObject);
+    }
+
+    private QmpCommandResult Migrate(QmpArguments arguments)
+    {
+        string uri = arguments.RequireString("uri");
+        arguments.RejectUnexpected();
+        lock (_machineLock)
+        {
+            _machine.Migrate(uri);
         }
 
         return new QmpCommandResult(EmptyObject);

@@ -120,8 +120,18 @@ internal sealed class QmpConnection : IDisposable
         }
 
         _outgoing.Writer.TryComplete();
-        _closing.Cancel();
-        _closeTransport();
+        try
+        {
+            _closing.Cancel();
+            _closeTransport();
+        }
+        catch (ObjectDisposedException)
+        {
+            // An abort queued to the thread pool (a client that stopped reading) can run while
+            // Dispose, whose own Abort found this one already started, releases the token source
+            // and the stream: the connection is closing anyway. Seen as a crash in the hostile-guest
+            // scenario, whose QMP clients come and go under load.
+        }
     }
 
     /// <summary>Releases the stream and token source; call once <see cref="Completion"/> is done.</summary>

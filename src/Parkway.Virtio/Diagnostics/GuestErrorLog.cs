@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Parkway.Virtio.Diagnostics;
 
 /// <summary>
-/// The one place guest-caused virtio errors are logged. Each (device, kind) pair is logged at most
+/// The one place guest-caused device errors are logged (virtio devices, and the ACPI register blocks
+/// through the string-keyed overload). Each (device, kind) pair is logged at most
 /// once per <see cref="Interval"/>; repeats inside the interval are counted and the count is
 /// reported with the next line that gets through. A hostile guest can therefore not flood the
 /// host's log, yet every new kind of mistake is visible at once. Thread-safe: vCPU threads
@@ -14,7 +15,7 @@ public sealed partial class GuestErrorLog
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string Device, GuestErrorKind Kind), Entry> _entries = [];
+    private readonly Dictionary<(string Device, string Kind), Entry> _entries = [];
 
     /// <summary>Creates the log; <paramref name="time"/> defaults to the system clock.</summary>
     public GuestErrorLog(ILogger logger, TimeSpan interval, TimeProvider? time = null)
@@ -30,7 +31,13 @@ public sealed partial class GuestErrorLog
     public TimeSpan Interval { get; }
 
     /// <summary>Records one guest error; returns true when it was written to the log.</summary>
-    public bool Report(string device, GuestErrorKind kind, string detail)
+    public bool Report(string device, GuestErrorKind kind, string detail) => Report(device, kind.ToString(), detail);
+
+    /// <summary>
+    /// Records one guest error of a kind named by the caller (a device outside virtio, with its own
+    /// list of kinds); returns true when it was written to the log.
+    /// </summary>
+    public bool Report(string device, string kind, string detail)
     {
         long now = _time.GetTimestamp();
         int suppressed;
@@ -61,10 +68,10 @@ public sealed partial class GuestErrorLog
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Device}: guest error {Kind}: {Detail} (request refused, VM keeps running)")]
-    private static partial void LogGuestError(ILogger logger, string device, GuestErrorKind kind, string detail);
+    private static partial void LogGuestError(ILogger logger, string device, string kind, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Device}: guest error {Kind}: {Detail} (request refused, VM keeps running; {Suppressed} more since the last report)")]
-    private static partial void LogGuestErrorWithSuppressed(ILogger logger, string device, GuestErrorKind kind, string detail, int suppressed);
+    private static partial void LogGuestErrorWithSuppressed(ILogger logger, string device, string kind, string detail, int suppressed);
 
     private sealed class Entry
     {

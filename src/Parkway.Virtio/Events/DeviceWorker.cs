@@ -1,4 +1,5 @@
 using Parkway.Interop;
+using Parkway.Threading;
 
 namespace Parkway.Virtio.Events;
 
@@ -42,7 +43,7 @@ public sealed unsafe class DeviceWorker : IDisposable
         }
 
         _thread = new Thread(Run) { Name = _name, IsBackground = true };
-        _thread.Start();
+        ThreadConfinement.Start(_thread); // not under the filter of the (vCPU) thread that activated the device
     }
 
     /// <summary>Asks the thread to stop and waits for it (unless called from the worker itself).</summary>
@@ -66,6 +67,7 @@ public sealed unsafe class DeviceWorker : IDisposable
     {
         try
         {
+            ThreadConfinement.Enter(ThreadKind.Device);
             foreach (WorkSource source in _sources)
             {
                 source.Handler();

@@ -18,7 +18,7 @@ public sealed class ByteArrayGuestMemory : IGuestMemory
         }
 
         BaseAddress = baseAddress;
-        _bytes = new byte[size];
+        _bytes = GC.AllocateArray<byte>(size, pinned: true); // IGuestMemory's contract: spans never move
     }
 
     /// <summary>Guest physical address of the first byte.</summary>

@@ -5,6 +5,9 @@ namespace Parkway.Virtio.Memory;
 /// view: every helper (reads, writes, ring fields) goes through it, so a guest-supplied address
 /// can never reach host memory outside the guest's RAM. The machine's GuestMemory implements it
 /// through a small adapter; tests use a byte array.
+/// <para>Contract: the memory behind a returned span never moves while the device that asked for it
+/// exists (guest RAM is an mmap; the test array lives on the pinned object heap). Devices rely on it
+/// to hand guest buffers to the kernel by address (writev of a transmitted frame) without copying.</para>
 /// </summary>
 public interface IGuestMemory
 {

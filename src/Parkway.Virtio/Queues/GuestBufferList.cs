@@ -39,11 +39,22 @@ public static class GuestBufferList
     /// <summary>Copies stream bytes from <paramref name="offset"/> into <paramref name="destination"/>; returns how many were available.</summary>
     public static int Read(IGuestMemory memory, IReadOnlyList<GuestBuffer> buffers, ulong offset, Span<byte> destination)
     {
+        ArgumentNullException.ThrowIfNull(buffers);
         int copied = 0;
-        foreach (GuestBuffer piece in Slice(buffers, offset, (ulong)destination.Length))
+        // Walks the buffers in place rather than through Slice: this runs per frame and per request.
+        for (int i = 0; i < buffers.Count && copied < destination.Length; i++)
         {
-            memory.GetSpan(piece.Address, piece.Length).CopyTo(destination[copied..]);
-            copied += (int)piece.Length;
+            GuestBuffer buffer = buffers[i];
+            if (offset >= buffer.Length)
+            {
+                offset -= buffer.Length;
+                continue;
+            }
+
+            int take = (int)Math.Min(buffer.Length - offset, (ulong)(destination.Length - copied));
+            memory.GetSpan(buffer.Address + offset, (ulong)take).CopyTo(destination[copied..]);
+            copied += take;
+            offset = 0;
         }
 
         return copied;
@@ -52,11 +63,21 @@ public static class GuestBufferList
     /// <summary>Copies <paramref name="source"/> into the stream at <paramref name="offset"/>; returns how many bytes fitted.</summary>
     public static int Write(IGuestMemory memory, IReadOnlyList<GuestBuffer> buffers, ulong offset, ReadOnlySpan<byte> source)
     {
+        ArgumentNullException.ThrowIfNull(buffers);
         int copied = 0;
-        foreach (GuestBuffer piece in Slice(buffers, offset, (ulong)source.Length))
+        for (int i = 0; i < buffers.Count && copied < source.Length; i++)
         {
-            source.Slice(copied, (int)piece.Length).CopyTo(memory.GetSpan(piece.Address, piece.Length));
-            copied += (int)piece.Length;
+            GuestBuffer buffer = buffers[i];
+            if (offset >= buffer.Length)
+            {
+                offset -= buffer.Length;
+                continue;
+            }
+
+            int take = (int)Math.Min(buffer.Length - offset, (ulong)(source.Length - copied));
+            source.Slice(copied, take).CopyTo(memory.GetSpan(buffer.Address + offset, (ulong)take));
+            copied += take;
+            offset = 0;
         }
 
         return copied;

@@ -5,6 +5,7 @@ using Parkway.Control;
 using Parkway.Machine;
 using Parkway.Machine.Config;
 using Parkway.Qmp;
+using Parkway.Seccomp;
 using Parkway.Virtio.Devices.Block;
 using Parkway.Virtio.Devices.Net;
 using Parkway.Virtio.Devices.Vsock;
@@ -16,7 +17,8 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var kernel = new Option<string>("--kernel") { Description = "arm64 Linux Image to boot", Required = true };
+        var kernel = new Option<string?>("--kernel") { Description = "arm64 Linux Image to boot (required unless --incoming)" };
+        var incoming = new Option<string?>("--incoming") { Description = "restore the machine from a snapshot: file:PATH (written by QMP migrate / parkway snapshot)" };
         var initramfs = new Option<string?>("--initramfs") { Description = "initramfs (cpio) to pass to the kernel" };
         var cmdline = new Option<string>("--cmdline") { Description = "kernel command line", DefaultValueFactory = _ => "console=ttyAMA0" };
         var cpus = CommonOptions.Cpus(required: false);
@@ -43,17 +45,27 @@ internal static class RunCommand
             Description = "what a guest reset (or QMP system_reset) does: reboot the guest in this process, or exit with 0",
             DefaultValueFactory = _ => "reboot",
         };
+        var seccomp = new Option<string>("--seccomp")
+        {
+            Description = "seccomp filters on every thread: on (a forbidden call kills the process), log (allowed, logged by the kernel's audit), off",
+            DefaultValueFactory = _ => "log",
+        };
         var logLevel = CommonOptions.LogLevelOption();
 
         var command = new Command("run", "Boot an arm64 Linux guest; every possible vCPU is created at start, the unplugged ones parked")
         {
-            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, onReset, logLevel,
+            kernel, initramfs, cmdline, cpus, memory, serial, acpi, qmp, disk, net, console, rng, vsock, unplugTimeout, metrics, metricsInterval, onReset, seccomp, logLevel, incoming,
         };
         command.SetAction(result =>
         {
             LogLevel level = CommonOptions.ParseLogLevel(result.GetValue(logLevel)!);
+            if (result.GetValue(incoming) is null && result.GetValue(kernel) is null)
+            {
+                throw new ConfigurationException("Option '--kernel' is required (or --incoming file:PATH to restore a snapshot).");
+            }
+
             var config = new VmConfig(
-                KernelPath: result.GetValue(kernel)!,
+                KernelPath: result.GetValue(kernel) ?? string.Empty,
                 InitramfsPath: result.GetValue(initramfs),
                 Cmdline: result.GetValue(cmdline)!,
                 Cpus: CpuConfig.Parse(result.GetValue(cpus)!),
@@ -76,13 +88,32 @@ internal static class RunCommand
                 ParseSeconds(result.GetValue(unplugTimeout), "--unplug-timeout"),
                 result.GetValue(metrics),
                 ParseSeconds(result.GetValue(metricsInterval), "--metrics-interval") ?? TimeSpan.FromSeconds(60),
-                ParseOnReset(result.GetValue(onReset)!));
+                ParseOnReset(result.GetValue(onReset)!),
+                ParseSeccomp(result.GetValue(seccomp)!));
             if (result.GetValue(metricsInterval) is not null && options.MetricsPath is null)
             {
                 throw new ConfigurationException("--metrics-interval: needs --metrics PATH");
             }
 
-            return Run(config, level, options);
+            if (result.GetValue(incoming) is { } source)
+            {
+                var given = new IncomingRestore.GivenOptions(
+                    result.GetResult(cpus) is { Implicit: false },
+                    result.GetResult(memory) is { Implicit: false },
+                    result.GetResult(acpi) is { Implicit: false },
+                    result.GetValue(kernel) is not null || result.GetValue(initramfs) is not null || result.GetResult(cmdline) is { Implicit: false });
+                IncomingRestore restore = IncomingRestore.Open(source, config, given);
+                try
+                {
+                    return Run(restore.Config, level, options, restore.Build);
+                }
+                finally
+                {
+                    restore.Dispose();
+                }
+            }
+
+            return Run(config, level, options, logger => MachineFactory.Build(config, logger));
         });
         return command;
     }
@@ -112,7 +143,7 @@ internal static class RunCommand
     }
 
     /// <summary>The run options that are not part of the machine's configuration.</summary>
-    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval, ResetAction OnReset);
+    private sealed record RunOptions(TimeSpan? UnplugTimeout, string? MetricsPath, TimeSpan MetricsInterval, ResetAction OnReset, SeccompMode Seccomp);
 
     /// <summary><c>--on-reset reboot|exit</c>.</summary>
     internal static ResetAction ParseOnReset(string text) => text switch
@@ -122,13 +153,16 @@ internal static class RunCommand
         _ => throw new ConfigurationException($"--on-reset: expected reboot or exit, got '{text}'"),
     };
 
-    private static int Run(VmConfig config, LogLevel level, RunOptions options)
+    private static SeccompMode ParseSeccomp(string text) =>
+        SeccompModeParser.TryParse(text) ?? throw new ConfigurationException($"--seccomp: expected on, log or off, got '{text}'");
+
+    private static int Run(VmConfig config, LogLevel level, RunOptions options, Func<ILogger, IMachine> build)
     {
         using ILoggerFactory loggers = CommonOptions.CreateLoggerFactory(level);
         ILogger logger = loggers.CreateLogger("parkway");
         StartupTrace.Mark("logging set up");
         using MetricsWriter? metrics = options.MetricsPath is { } path ? MetricsWriter.Open(path) : null;
-        using IMachine machine = MachineFactory.Build(config, logger);
+        using IMachine machine = build(logger);
         machine.Hotplug.UnplugTimeout = options.UnplugTimeout;
         machine.Lifetime.OnReset = options.OnReset;
         using var control = new QmpMachine(machine);
@@ -148,6 +182,17 @@ internal static class RunCommand
             machine.Lifetime.RequestExit(143, "terminated (SIGTERM)", ShutdownCause.HostSignal);
         });
 
+        // Built, devices open, control plane listening: from here on every thread runs under the
+        // seccomp allow-lists (docs/reliability.md), before the first vCPU enters the guest.
+        // The runtime opens files the first time the console is used (the terminal database named
+        // by TERM) and the time zone is asked for (zoneinfo); under the filters no thread may open a
+        // file, and the first log line may come from a vCPU thread. So both are set up now.
+        _ = Console.Out;
+        Console.Error.Flush();
+        _ = TimeZoneInfo.Local;
+        SeccompConfinement.Apply(options.Seccomp);
+        StartupTrace.Mark("seccomp filters installed");
+
         MachineExit exit = machine.Run();
         metrics?.Write();
         control.ReportShutdown(exit);
@@ -164,6 +209,11 @@ internal static class RunCommand
         catch (QmpSocketInUseException e)
         {
             throw new ConfigurationException($"--qmp: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Most often the socket's directory is not this user's to write (docs: "Running without root").
+            throw new ConfigurationException($"--qmp: {e.Message} (the socket's directory must exist and be writable by this user)", e);
         }
     }
 }

@@ -16,6 +16,9 @@ namespace Parkway.Control;
 internal sealed class MetricsWriter : IDisposable
 {
     private readonly FileStream _file;
+    // Opened with the writer (before the seccomp filters, which forbid opening files) and read again
+    // from its start for every line.
+    private readonly FileStream? _statm = ProcessMemorySample.OpenStatm();
     private IMachine? _machine;
     private Func<QmpRequestCounters?> _qmp = static () => null;
     private Timer? _timer;
@@ -57,7 +60,7 @@ internal sealed class MetricsWriter : IDisposable
 
         byte[] line = Line(
             _machine.Counters, _machine.Hotplug.PowerStates(), _machine.Hotplug.Records.Statistics(), _qmp(),
-            Stopwatch.GetElapsedTime(_started), DateTimeOffset.UtcNow);
+            TakeMemorySample(), Stopwatch.GetElapsedTime(_started), DateTimeOffset.UtcNow);
         lock (_writeLock)
         {
             if (_disposed)
@@ -85,12 +88,23 @@ internal sealed class MetricsWriter : IDisposable
         {
             _disposed = true;
             _file.Dispose();
+            _statm?.Dispose();
+        }
+    }
+
+    private ProcessMemorySample TakeMemorySample()
+    {
+        // The statm stream is shared by the timer and the final line: one reader at a time.
+        lock (_writeLock)
+        {
+            return ProcessMemorySample.Take(_disposed ? null : _statm);
         }
     }
 
     /// <summary>One metrics line (UTF-8 JSON and a newline).</summary>
     internal static byte[] Line(
-        ExitCounters exits, IReadOnlyList<CpuSlotView> slots, HotplugStatistics hotplug, QmpRequestCounters? qmp, TimeSpan uptime, DateTimeOffset now)
+        ExitCounters exits, IReadOnlyList<CpuSlotView> slots, HotplugStatistics hotplug, QmpRequestCounters? qmp,
+        ProcessMemorySample memory, TimeSpan uptime, DateTimeOffset now)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var json = new Utf8JsonWriter(buffer))
@@ -132,6 +146,16 @@ internal sealed class MetricsWriter : IDisposable
             json.WriteStartObject("qmp");
             json.WriteNumber("requests", qmp?.Requests ?? 0);
             json.WriteNumber("errors", qmp?.Errors ?? 0);
+            json.WriteEndObject();
+
+            json.WriteStartObject("process");
+            json.WriteNumber("rss_bytes", memory.RssBytes);
+            json.WriteNumber("gc_heap_after_last_gc_bytes", memory.GcHeapAfterLastCollectionBytes);
+            json.WriteNumber("gc_heap_bytes", memory.GcHeapBytes);
+            json.WriteNumber("gc_committed_bytes", memory.GcCommittedBytes);
+            json.WriteNumber("gc_allocated_bytes", memory.GcAllocatedBytes);
+            json.WriteNumber("gc_gen0_collections", memory.Gen0Collections);
+            json.WriteNumber("gc_gen2_collections", memory.Gen2Collections);
             json.WriteEndObject();
             json.WriteEndObject();
         }

@@ -20,11 +20,13 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
     private static readonly string[] TopologyProperties = ["socket-id", "cluster-id", "core-id", "thread-id"];
 
     private readonly IMachine _machine;
+    private readonly SnapshotMigration _migration;
     private int _shutdownReported;
 
     public QmpMachine(IMachine machine)
     {
         _machine = machine;
+        _migration = new SnapshotMigration(machine, Raise);
         _machine.Cpus.Unplugged += OnUnplugged;
         _machine.Cpus.OstReported += OnOst;
         _machine.Hotplug.UnplugFailed += OnUnplugFailed;
@@ -40,6 +42,8 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
     public QmpStatusInfo QueryStatus() =>
         Volatile.Read(ref _shutdownReported) != 0 ? new QmpStatusInfo(false, "shutdown")
         : _machine.IsRunning ? new QmpStatusInfo(true, "running")
+        : _migration.IsActive ? new QmpStatusInfo(false, "finish-migrate")
+        : _migration.IsPostMigrate ? new QmpStatusInfo(false, "postmigrate")
         : new QmpStatusInfo(false, "paused");
 
     public IReadOnlyList<QmpHotpluggableCpu> QueryHotpluggableCpus()
@@ -65,21 +69,32 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
     {
         // The dispatcher requires "driver" for device_add.
         string driver = arguments.Driver!;
+        _migration.RefuseWhileActive("device_add");
         Translate(() => Hotplug.Add(driver, arguments.Id, TopologyOf(driver, arguments.Properties)));
     }
 
-    public void DeviceDel(string id) => Translate(() => Hotplug.Delete(id));
+    public void DeviceDel(string id)
+    {
+        _migration.RefuseWhileActive("device_del");
+        Translate(() => Hotplug.Delete(id));
+    }
+
+    public void Migrate(string uri) => _migration.Start(uri);
+
+    public JsonObject QueryMigrate() => _migration.Query();
 
     public void DeviceSet(QmpDeviceArguments arguments, string adminState)
     {
         // The dispatcher accepts only "enable" and "disable".
         bool enable = adminState == "enable";
+        _migration.RefuseWhileActive("device_set");
         string driver = arguments.Driver ?? _machine.CpuModel.TypeName;
         Translate(() => Hotplug.SetAdminState(arguments.Driver, arguments.Id, TopologyOf(driver, arguments.Properties), enable));
     }
 
     public void SetVcpus(int count, double? unplugTimeoutSeconds)
     {
+        _migration.RefuseWhileActive("set-vcpus");
         TimeSpan? timeout = null;
         if (unplugTimeoutSeconds is { } seconds)
         {
@@ -94,6 +109,11 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
 
     public void Stop()
     {
+        if (_migration.IsActive)
+        {
+            return; // the save has paused the machine already
+        }
+
         if (_machine.IsRunning)
         {
             _machine.Pause();
@@ -103,8 +123,14 @@ internal sealed class QmpMachine : IQmpMachine, IDisposable
 
     public void Cont()
     {
+        if (_migration.IsActive)
+        {
+            throw QmpErrorException.GenericError(SnapshotMigration.InProgress);
+        }
+
         if (!_machine.IsRunning)
         {
+            _migration.Resumed();
             _machine.Resume();
             Raise("RESUME");
         }

@@ -89,6 +89,36 @@ public sealed class A64Assembler
     /// <summary>A 64-bit data word (8-byte aligned by the caller).</summary>
     public A64Assembler Quad(ulong value) => Emit((uint)value).Emit((uint)(value >> 32));
 
+    /// <summary>EOR Xd, Xn, Xm, LSL #amount.</summary>
+    public A64Assembler EorShiftLeft(int rd, int rn, int rm, int amount) => Emit(0xCA00_0000u | (uint)rm << 16 | (uint)amount << 10 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>EOR Xd, Xn, Xm, LSR #amount.</summary>
+    public A64Assembler EorShiftRight(int rd, int rn, int rm, int amount) => Emit(0xCA40_0000u | (uint)rm << 16 | (uint)amount << 10 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>UBFX Xd, Xn, #lsb, #width (UBFM Xd, Xn, #lsb, #(lsb + width - 1)): bits lsb.. of Xn, zero-extended.</summary>
+    public A64Assembler Ubfx(int rd, int rn, int lsb, int width) => Emit(0xD340_0000u | (uint)lsb << 16 | (uint)(lsb + width - 1) << 10 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>LSL Xd, Xn, #amount (UBFM Xd, Xn, #(-amount mod 64), #(63 - amount)).</summary>
+    public A64Assembler LslImmediate(int rd, int rn, int amount) => Emit(0xD340_0000u | (uint)((64 - amount) % 64) << 16 | (uint)(63 - amount) << 10 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>ADD Xd, Xn, Xm.</summary>
+    public A64Assembler AddRegister(int rd, int rn, int rm) => Emit(0x8B00_0000u | (uint)rm << 16 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>STRB Wt, [Xn, #offset].</summary>
+    public A64Assembler StrbAt(int rt, int rn, uint offset) => Emit(0x3900_0000u | offset << 10 | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>LDRB Wt, [Xn, #offset].</summary>
+    public A64Assembler Ldrb(int rt, int rn, uint offset = 0) => Emit(0x3940_0000u | offset << 10 | (uint)rn << 5 | (uint)rt);
+
+    /// <summary>LDP Xt1, Xt2, [Xn]: a load pair, whose data abort carries no syndrome KVM can decode.</summary>
+    public A64Assembler Ldp(int rt1, int rt2, int rn) => Emit(0xA940_0000u | (uint)rt2 << 10 | (uint)rn << 5 | (uint)rt1);
+
+    /// <summary>MSR VBAR_EL1, Xt: where the EL1 exception vectors are.</summary>
+    public A64Assembler MsrVbarEl1(int rt) => Emit(0xD518_C000u | (uint)rt);
+
+    /// <summary>ISB.</summary>
+    public A64Assembler Isb() => Emit(0xD503_3FDFu);
+
     /// <summary>The encoded code.</summary>
     public byte[] Assemble()
     {

@@ -26,6 +26,16 @@ public sealed class A64AssemblerTests
             .Ldrh(6, 5, 2)
             .SubImmediate(6, 6, 0x4f)
             .Cbnz(6, "top")
+            .EorShiftLeft(22, 22, 22, 13)
+            .EorShiftRight(22, 22, 22, 7)
+            .Ubfx(1, 22, 8, 32)
+            .LslImmediate(6, 6, 2)
+            .AddRegister(5, 20, 3)
+            .StrbAt(4, 20, 5)
+            .Ldrb(4, 5, 1)
+            .Ldp(4, 5, 20)
+            .MsrVbarEl1(0)
+            .Isb()
             .Label("data")
             .Quad(0)
             .Assemble();
@@ -35,7 +45,7 @@ public sealed class A64AssemblerTests
             "mov\tx0, #0x3",
             "movk\tx0, #0xc400, lsl #16",
             "add\tx4, x0, #0x33",
-            "adr\tx2, 0x44",
+            "adr\tx2, 0x6c",
             "strb\tw4, [x19]",
             "str\tx6, [x0]",
             "ldr\tx6, [x5]",
@@ -48,6 +58,16 @@ public sealed class A64AssemblerTests
             "ldrh\tw6, [x5, #2]",
             "sub\tx6, x6, #0x4f",
             "cbnz\tx6, 0x0",
+            "eor\tx22, x22, x22, lsl #13",
+            "eor\tx22, x22, x22, lsr #7",
+            "ubfx\tx1, x22, #8, #32",
+            "lsl\tx6, x6, #2",
+            "add\tx5, x20, x3",
+            "strb\tw4, [x20, #5]",
+            "ldrb\tw4, [x5, #1]",
+            "ldp\tx4, x5, [x20]",
+            "msr\tvbar_el1, x0",
+            "isb",
         ];
 
         string path = Path.Combine(Directory.CreateTempSubdirectory("parkway-a64-").FullName, "code.bin");

@@ -1,5 +1,6 @@
 /*
- * maketap NAME: creates a persistent tap device NAME (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR) and
+ * maketap NAME [UID]: creates a persistent tap device NAME (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR),
+ * owned by UID when given (TUNSETOWNER: that user may attach to it without CAP_NET_ADMIN), and
  * exits, so a later `parkway run --net tap=NAME` can attach to it. The arm64 test host's busybox
  * has no `ip tuntap`; this is the two ioctls that command makes. Built static for arm64 by the
  * host tests (aarch64-linux-gnu-gcc -static).
@@ -8,14 +9,15 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
-    if (argc != 2 || strlen(argv[1]) >= IFNAMSIZ) {
-        fprintf(stderr, "usage: maketap NAME\n");
+    if (argc < 2 || argc > 3 || strlen(argv[1]) >= IFNAMSIZ) {
+        fprintf(stderr, "usage: maketap NAME [UID]\n");
         return 2;
     }
 
@@ -31,6 +33,11 @@ int main(int argc, char **argv)
     request.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
     if (ioctl(fd, TUNSETIFF, &request) < 0) {
         perror("maketap: TUNSETIFF");
+        return 1;
+    }
+
+    if (argc == 3 && ioctl(fd, TUNSETOWNER, strtoul(argv[2], NULL, 10)) < 0) {
+        perror("maketap: TUNSETOWNER");
         return 1;
     }
 

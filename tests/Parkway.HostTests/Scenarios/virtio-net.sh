@@ -27,7 +27,7 @@ echo "SCENARIO tap exit=$?"
 # Its stdin: a fifo opened read-write, which never reports end of file.
 mkfifo /tmp/net-hold
 timeout 360 nc -l -p 5001 <> /tmp/net-hold > /tmp/from-guest 2>/dev/null &
-parkway run $GUEST_ARGS --acpi on --cpus boot=1,max=2 --disk path=/net/d.img --net tap=pktap0 \
+parkway run $GUEST_ARGS --acpi on --cpus boot=1,max=2 --seccomp on --disk path=/net/d.img --net tap=pktap0 \
   --qmp unix:$SOCK --cmdline "console=ttyAMA0 quiet parkway.virtio parkway.disk parkway.net=169.254.10.2/16,169.254.10.1 parkway.watch" \
   > $OUT 2> /tmp/net-hotplug.err &
 PID=$!

@@ -32,7 +32,7 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
         CliResult result = ParkwayCli.Run("run", "--help");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (string option in new[] { "--kernel", "--initramfs", "--cmdline", "--cpus", "--memory", "--serial", "--acpi", "--log-level", "--disk", "--net", "--console", "--rng", "--vsock" })
+        foreach (string option in new[] { "--kernel", "--initramfs", "--cmdline", "--cpus", "--memory", "--serial", "--acpi", "--log-level", "--disk", "--net", "--console", "--rng", "--vsock", "--seccomp" })
         {
             Assert.Contains(option, result.Stdout, StringComparison.Ordinal);
         }
@@ -142,6 +142,7 @@ public sealed partial class CliTests(CliInputFiles files) : IClassFixture<CliInp
     [Theory]
     [InlineData("--console", "serial", "--console: expected pl011 or virtio")]
     [InlineData("--rng", "yes", "--rng: expected on or off")]
+    [InlineData("--seccomp", "strict", "--seccomp: expected on, log or off")]
     [InlineData("--disk", "file=x.img", "--disk: unknown option 'file'")]
     [InlineData("--disk", "readonly=on", "--disk: path=FILE is required")]
     [InlineData("--disk", "path=x.img,readonly=maybe", "--disk: readonly must be on or off")]

@@ -23,7 +23,7 @@ public sealed class MetricsLineTests
         controller.Delete("cpu1");
 
         byte[] line = MetricsWriter.Line(new ExitCounters(), controller.PowerStates(), controller.Records.Statistics(), qmp: null,
-            TimeSpan.FromMilliseconds(1234), DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+            new ProcessMemorySample(90_000_000, 3_000_000, 4_000_000, 8_000_000, 50_000_000, 7, 1), TimeSpan.FromMilliseconds(1234), DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
 
         string text = Encoding.UTF8.GetString(line);
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class MetricsLineTests
         using JsonDocument document = JsonDocument.Parse(line);
         JsonElement root = document.RootElement;
         Assert.Equal(
-            ["utc_time_ms", "uptime_ms", "vcpu_exits", "cpus", "hotplug", "qmp"],
+            ["utc_time_ms", "uptime_ms", "vcpu_exits", "cpus", "hotplug", "qmp", "process"],
             root.EnumerateObject().Select(static p => p.Name));
         Assert.Equal(1_700_000_000_000, root.GetProperty("utc_time_ms").GetInt64());
         Assert.Equal(1234, root.GetProperty("uptime_ms").GetInt64());
@@ -50,6 +50,12 @@ public sealed class MetricsLineTests
             ["plugs_requested", "plugs_completed", "unplugs_requested", "unplugs_completed", "unplugs_guest_refused", "unplugs_timed_out", "resizes", "plug_latency_ms", "unplug_latency_ms"],
             hotplug.EnumerateObject().Select(static p => p.Name));
         Assert.Equal(["requests", "errors"], root.GetProperty("qmp").EnumerateObject().Select(static p => p.Name));
+        JsonElement process = root.GetProperty("process");
+        Assert.Equal(
+            ["rss_bytes", "gc_heap_after_last_gc_bytes", "gc_heap_bytes", "gc_committed_bytes", "gc_allocated_bytes", "gc_gen0_collections", "gc_gen2_collections"],
+            process.EnumerateObject().Select(static p => p.Name));
+        Assert.Equal(90_000_000, process.GetProperty("rss_bytes").GetInt64());
+        Assert.Equal(3_000_000, process.GetProperty("gc_heap_after_last_gc_bytes").GetInt64());
     }
 
     [Theory]
@@ -79,5 +85,23 @@ public sealed class MetricsLineTests
         }
 
         Assert.Equal((3, 3.0), (window.Percentiles().Samples, window.Percentiles().Max!.Value));
+    }
+
+    [Fact]
+    public void A_process_sample_reads_the_kernels_resident_size_and_the_managed_heap()
+    {
+        byte[] held = new byte[8 << 20];
+        Array.Fill(held, (byte)1);
+        using FileStream? statm = ProcessMemorySample.OpenStatm();
+        ProcessMemorySample first = ProcessMemorySample.Take(statm);
+        ProcessMemorySample sample = ProcessMemorySample.Take(statm);
+
+        // statm counts pages this process touched, so 8 MiB just written are part of it; the same
+        // open file read twice gives figures both times (the metrics writer reads it for every line).
+        Assert.True(first.RssBytes >= held.Length, $"rss {first.RssBytes}");
+        Assert.True(sample.RssBytes >= held.Length, $"rss {sample.RssBytes}");
+        Assert.True(sample.GcHeapBytes >= held.Length, $"heap {sample.GcHeapBytes}");
+        Assert.True(sample.GcAllocatedBytes >= held.Length, $"allocated {sample.GcAllocatedBytes}");
+        GC.KeepAlive(held);
     }
 }

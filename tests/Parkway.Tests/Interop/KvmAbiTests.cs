@@ -31,6 +31,8 @@ public sealed unsafe class KvmAbiTests
         ("offsetof(struct kvm_run, PARKWAY_HYPERCALL_FLAGS)", 96),
         ("offsetof(struct kvm_run, fail_entry.hardware_entry_failure_reason)", 32),
         ("offsetof(struct kvm_run, internal.suberror)", 32),
+        ("offsetof(struct kvm_run, arm_nisv.esr_iss)", 32),
+        ("offsetof(struct kvm_run, arm_nisv.fault_ipa)", 40),
         ("offsetof(struct kvm_run, io.direction)", 32),
         ("offsetof(struct kvm_run, io.size)", 33),
         ("offsetof(struct kvm_run, io.port)", 34),
@@ -83,6 +85,20 @@ public sealed unsafe class KvmAbiTests
             data.Add("KvmArm64Capabilities.PmuV3Init", KvmArm64Capabilities.PmuV3Init, "KVM_ARM_VCPU_PMU_V3_INIT");
             data.Add("KvmArm64Capabilities.PvtimeCtrl", KvmArm64Capabilities.PvtimeCtrl, "KVM_ARM_VCPU_PVTIME_CTRL");
             data.Add("KvmArm64Capabilities.PvtimeIpa", KvmArm64Capabilities.PvtimeIpa, "KVM_ARM_VCPU_PVTIME_IPA");
+            data.Add("VgicV3.GroupRedistributorRegisters", VgicV3.GroupRedistributorRegisters, "KVM_DEV_ARM_VGIC_GRP_REDIST_REGS");
+            data.Add("VgicV3.GroupDistributorRegisters", VgicV3.GroupDistributorRegisters, "KVM_DEV_ARM_VGIC_GRP_DIST_REGS");
+            data.Add("VgicV3.GroupCpuSystemRegisters", VgicV3.GroupCpuSystemRegisters, "KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS");
+            data.Add("VgicV3.GroupLevelInfo", VgicV3.GroupLevelInfo, "KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO");
+            data.Add("VgicV3.LevelInfoShift", VgicV3.LevelInfoShift, "KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT");
+            data.Add("VgicV3.LevelInfoLineLevel", VgicV3.LevelInfoLineLevel, "VGIC_LEVEL_INFO_LINE_LEVEL");
+            // The ICC registers as KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS names them: the sysreg id's instruction bits.
+            data.Add("ICC_SRE_EL1", VgicV3.SystemRegister(12, 12, 5), "(ARM64_SYS_REG(3, 0, 12, 12, 5) & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK)");
+            data.Add("ICC_PMR_EL1", VgicV3.SystemRegister(4, 6, 0), "(ARM64_SYS_REG(3, 0, 4, 6, 0) & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK)");
+            data.Add("ICC_AP1R3_EL1", VgicV3.SystemRegister(12, 9, 3), "(ARM64_SYS_REG(3, 0, 12, 9, 3) & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK)");
+            // Register widths a snapshot reads from the id: a 32-bit, a 64-bit and a 128-bit one.
+            data.Add("KvmVcpuRegisters.SizeOf(pstate)", (ulong)KvmVcpuRegisters.SizeOf(0x6030_0000_0010_0042), "KVM_REG_SIZE(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(regs.pstate))");
+            data.Add("KvmVcpuRegisters.SizeOf(fpsr)", (ulong)KvmVcpuRegisters.SizeOf(0x6020_0000_0010_00D4), "KVM_REG_SIZE(KVM_REG_ARM64 | KVM_REG_SIZE_U32 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(fp_regs.fpsr))");
+            data.Add("KvmVcpuRegisters.SizeOf(v0)", (ulong)KvmVcpuRegisters.SizeOf(0x6040_0000_0010_0054), "KVM_REG_SIZE(KVM_REG_ARM64 | KVM_REG_SIZE_U128 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(fp_regs.vregs[0]))");
             data.Add("Arm64Registers.X(0)", Arm64Registers.X(0), CoreRegister("regs.regs[0]"));
             data.Add("Arm64Registers.X(1)", Arm64Registers.X(1), CoreRegister("regs.regs[1]"));
             data.Add("Arm64Registers.X(30)", Arm64Registers.X(30), CoreRegister("regs.regs[30]"));
@@ -143,6 +159,12 @@ public sealed unsafe class KvmAbiTests
             data.Add("KvmSmcccFilter.Base", Offset(ref filter, ref filter.Base), "offsetof(struct kvm_smccc_filter, base)");
             data.Add("KvmSmcccFilter.FunctionCount", Offset(ref filter, ref filter.FunctionCount), "offsetof(struct kvm_smccc_filter, nr_functions)");
             data.Add("KvmSmcccFilter.Action", Offset(ref filter, ref filter.Action), "offsetof(struct kvm_smccc_filter, action)");
+
+            data.Add("sizeof KvmEnableCap", Unsafe.SizeOf<KvmEnableCap>(), "sizeof(struct kvm_enable_cap)");
+            data.Add("KvmEnableCap.Args", (int)Marshal.OffsetOf<KvmEnableCap>(nameof(KvmEnableCap.Args)), "offsetof(struct kvm_enable_cap, args)");
+            data.Add("sizeof KvmVcpuEvents", Unsafe.SizeOf<KvmVcpuEvents>(), "sizeof(struct kvm_vcpu_events)");
+            data.Add("KvmVcpuEvents.ExtDabtPending", (int)Marshal.OffsetOf<KvmVcpuEvents>(nameof(KvmVcpuEvents.ExtDabtPending)), "offsetof(struct kvm_vcpu_events, exception.ext_dabt_pending)");
+            data.Add("KvmVcpuEvents.SerrorEsr", (int)Marshal.OffsetOf<KvmVcpuEvents>(nameof(KvmVcpuEvents.SerrorEsr)), "offsetof(struct kvm_vcpu_events, exception.serror_esr)");
 
             // KvmMpState travels as a bare u32 (struct kvm_mp_state) and KvmVcpu.SetSignalMask builds
             // struct kvm_signal_mask by hand: a 4-byte len, then the sigset bytes.

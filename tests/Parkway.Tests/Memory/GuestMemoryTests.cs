@@ -82,7 +82,8 @@ public sealed class GuestMemoryTests
             File.WriteAllBytes(path, content);
             using var memory = new GuestMemory(Base, Size);
 
-            long length = memory.LoadFile(path, Base + 0x8_0000);
+            using Microsoft.Win32.SafeHandles.SafeFileHandle file = File.OpenHandle(path);
+            long length = memory.LoadFile(file, Base + 0x8_0000);
 
             Assert.Equal(5000L, length);
             byte[] back = new byte[5000];
@@ -104,7 +105,8 @@ public sealed class GuestMemoryTests
             File.WriteAllBytes(path, new byte[8192]);
             using var memory = new GuestMemory(Base, Size);
 
-            Assert.Throws<GuestMemoryException>(() => memory.LoadFile(path, Base + Size - 4096));
+            using Microsoft.Win32.SafeHandles.SafeFileHandle file = File.OpenHandle(path);
+            Assert.Throws<GuestMemoryException>(() => memory.LoadFile(file, Base + Size - 4096));
         }
         finally
         {

@@ -177,6 +177,9 @@ public sealed class VirtioHeaderTests
         yield return ("Libc.SOCK_SEQPACKET", Libc.SOCK_SEQPACKET, "SOCK_SEQPACKET");
         yield return ("Libc.SOCK_NONBLOCK", Libc.SOCK_NONBLOCK, "SOCK_NONBLOCK");
         yield return ("Libc.SOCK_CLOEXEC", Libc.SOCK_CLOEXEC, "SOCK_CLOEXEC");
+        yield return ("sizeof IoVector", (ulong)System.Runtime.CompilerServices.Unsafe.SizeOf<IoVector>(), "sizeof(struct iovec)");
+        yield return ("IoVector.Length offset", (ulong)System.Runtime.InteropServices.Marshal.OffsetOf<IoVector>(nameof(IoVector.Length)), "offsetof(struct iovec, iov_len)");
+        yield return ("Libc.IOV_MAX", Libc.IOV_MAX, "UIO_MAXIOV");
         yield return ("DynamicWorkSource.PollOut", (ulong)DynamicWorkSource.PollOut, "POLLOUT");
 
         // virtio-vsock: every constant of VirtioVsock has a header expression.

@@ -26,6 +26,7 @@ internal static class VirtioUapi
         #include <linux/virtio_vsock.h>
         #include <linux/vm_sockets.h>
         #include <poll.h>
+        #include <sys/uio.h>
         """;
 
     public static Dictionary<string, ulong> Evaluate(IEnumerable<string> expressions)

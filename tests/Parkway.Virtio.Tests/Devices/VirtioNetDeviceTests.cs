@@ -76,6 +76,55 @@ public sealed class VirtioNetDeviceTests
     }
 
     [Fact]
+    public void A_transmit_chain_in_many_pieces_reaches_the_host_as_one_gathered_frame()
+    {
+        using var rig = new NetRig();
+        byte[] frame = Frame(3000, 5);
+        int[] cuts = [0, 4, VirtioNet.HeaderSize, VirtioNet.HeaderSize, 1000, 2999, 3000]; // an empty piece in the middle
+        for (ushort i = 0; i < cuts.Length - 1; i++)
+        {
+            int length = cuts[i + 1] - cuts[i];
+            ulong address = length == 0 ? rig.Transmit.Allocate(1) : rig.Transmit.Put(frame.AsSpan(cuts[i], length));
+            bool last = i == cuts.Length - 2;
+            rig.Transmit.SetDescriptor(i, address, (uint)length, last ? (ushort)0 : DescriptorFlagNext, (ushort)(i + 1));
+        }
+
+        rig.Transmit.Publish(0);
+        rig.Device.ProcessQueue(VirtioNet.TransmitQueue);
+
+        var received = new byte[VirtioNet.MaxFrameSize];
+        int got = rig.Host.ReceiveFrame(received);
+        Assert.Equal(frame, received[..got]);
+        Assert.Equal(0, rig.Host.ReceiveFrame(received));
+        Assert.Equal(1, rig.Transmit.UsedIndex);
+    }
+
+    [Fact]
+    public void A_transmit_chain_of_more_pieces_than_writev_takes_goes_out_whole_through_the_bounce_buffer()
+    {
+        using var rig = new NetRig();
+        const int pieces = Libc.IOV_MAX + 76; // an indirect table: one header descriptor, then one byte each
+        byte[] frame = Frame(VirtioNet.HeaderSize + pieces - 1, 7);
+        ulong table = rig.Transmit.Allocate(pieces * DescriptorSize);
+        rig.Transmit.WriteDescriptor(table, 0, rig.Transmit.Put(frame.AsSpan(0, VirtioNet.HeaderSize)), VirtioNet.HeaderSize, DescriptorFlagNext, 1);
+        for (int i = 1; i < pieces; i++)
+        {
+            bool last = i == pieces - 1;
+            rig.Transmit.WriteDescriptor(table, i, rig.Transmit.Put(frame.AsSpan(VirtioNet.HeaderSize + i - 1, 1)), 1, last ? (ushort)0 : DescriptorFlagNext, (ushort)(i + 1));
+        }
+
+        rig.Transmit.SetDescriptor(0, table, (uint)(pieces * DescriptorSize), DescriptorFlagIndirect);
+        rig.Transmit.Publish(0);
+        rig.Device.ProcessQueue(VirtioNet.TransmitQueue);
+
+        var received = new byte[VirtioNet.MaxFrameSize];
+        int got = rig.Host.ReceiveFrame(received);
+        Assert.Equal(frame, received[..got]);
+        Assert.Equal(1, rig.Transmit.UsedIndex);
+        Assert.Empty(rig.Log.Lines);
+    }
+
+    [Fact]
     public void A_transmit_chain_shorter_than_the_header_is_dropped_logged_and_completed()
     {
         using var rig = new NetRig();

@@ -1,3 +1,4 @@
+using Parkway.Threading;
 using Parkway.Virtio.Events;
 
 namespace Parkway.Virtio.Devices.Console;
@@ -79,7 +80,7 @@ public sealed class ConsoleInput : IDisposable
     public void StartPump(Stream source, string threadName)
     {
         ArgumentNullException.ThrowIfNull(source);
-        new Thread(() => Pump(source)) { Name = threadName, IsBackground = true }.Start();
+        ThreadConfinement.Start(new Thread(() => Pump(source)) { Name = threadName, IsBackground = true });
     }
 
     /// <inheritdoc />
@@ -96,6 +97,7 @@ public sealed class ConsoleInput : IDisposable
 
     private void Pump(Stream source)
     {
+        ThreadConfinement.Enter(ThreadKind.Device);
         byte[] buffer = new byte[4096];
         while (true)
         {

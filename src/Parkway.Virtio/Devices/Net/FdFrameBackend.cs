@@ -74,6 +74,33 @@ public unsafe class FdFrameBackend : INetBackend
     }
 
     /// <inheritdoc />
+    public void SendFrame(ReadOnlySpan<IoVector> pieces)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pieces.Length, Libc.IOV_MAX);
+        while (true)
+        {
+            nint written;
+            fixed (IoVector* vectors = pieces)
+            {
+                // SAFETY: vectors covers pieces.Length iovecs, pinned for the call; the caller
+                // guarantees each iovec's range stays valid and unmoved until the call returns.
+                written = Libc.Writev(Handle, vectors, pieces.Length);
+            }
+
+            if (written >= 0)
+            {
+                return;
+            }
+
+            int errno = Errno.Last;
+            if (errno != Errno.EINTR)
+            {
+                throw new IOException($"writev(frame): {Errno.Describe(errno)}", errno);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public virtual void SetOffloads(uint tunFlags)
     {
     }

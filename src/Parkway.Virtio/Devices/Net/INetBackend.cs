@@ -21,6 +21,12 @@ public interface INetBackend : IDisposable
     /// <summary>Sends one frame; host errors (including a frame the kernel refuses) are <see cref="IOException"/>s.</summary>
     void SendFrame(ReadOnlySpan<byte> frame);
 
+    /// <summary>
+    /// Sends one frame gathered from <paramref name="pieces"/> (at most <see cref="Libc.IOV_MAX"/>),
+    /// which point into memory that does not move during the call; errors as for the other overload.
+    /// </summary>
+    void SendFrame(ReadOnlySpan<IoVector> pieces);
+
     /// <summary>Tells the host which offloads the guest accepts on receive (TUN_F_* bits).</summary>
     void SetOffloads(uint tunFlags);
 }

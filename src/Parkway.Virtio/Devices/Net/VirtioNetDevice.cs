@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Parkway.Interop;
 using Parkway.Virtio.Diagnostics;
 using Parkway.Virtio.Events;
+using Parkway.Virtio.Memory;
 using Parkway.Virtio.Queues;
 
 namespace Parkway.Virtio.Devices.Net;
@@ -9,8 +12,9 @@ namespace Parkway.Virtio.Devices.Net;
 /// <summary>
 /// virtio-net (virtio 1.2 §5.1) with one queue pair over an <see cref="INetBackend"/> (a tap).
 /// <para>Transmit: each chain's readable bytes (virtio-net header + frame) are one frame to the
-/// backend; a chain too short for a header or longer than <see cref="VirtioNet.MaxFrameSize"/> is
-/// dropped and logged.</para>
+/// backend, handed over as one gather list straight from guest memory (writev, no copy; a chain of
+/// more than IOV_MAX pieces goes through a bounce buffer instead); a chain too short for a header or
+/// longer than <see cref="VirtioNet.MaxFrameSize"/> is dropped and logged.</para>
 /// <para>Receive: one frame at a time is read from the backend into a bounce buffer and copied into
 /// the guest's posted buffers — across several (num_buffers) with VIRTIO_NET_F_MRG_RXBUF. While a
 /// frame waits for buffers the backend is not polled, so a guest that stops draining leaves frames
@@ -18,7 +22,7 @@ namespace Parkway.Virtio.Devices.Net;
 /// <para>Offloads: CSUM / HOST_TSO* are the guest's to use on transmit (the header passes through
 /// the tap); GUEST_CSUM / GUEST_TSO* / GUEST_ECN negotiated become TUNSETOFFLOAD at activation.</para>
 /// </summary>
-public sealed class VirtioNetDevice : IVirtioDevice
+public sealed unsafe class VirtioNetDevice : IVirtioDevice
 {
     private readonly INetBackend _backend;
     private readonly MacAddress _mac;
@@ -27,6 +31,7 @@ public sealed class VirtioNetDevice : IVirtioDevice
     private readonly byte[] _config = new byte[VirtioNet.ConfigSize];
     private readonly byte[] _rxFrame = new byte[VirtioNet.MaxFrameSize];
     private readonly byte[] _txFrame = new byte[VirtioNet.MaxFrameSize];
+    private readonly IoVector[] _txPieces = new IoVector[Libc.IOV_MAX];
     private readonly List<DescriptorChain> _rxChains = [];
     private VirtioDeviceContext? _context;
     private bool _mergeable;
@@ -207,7 +212,12 @@ public sealed class VirtioNetDevice : IVirtioDevice
     private bool TryPlacePendingFrame(VirtioDeviceContext context, SplitQueue queue, out PopStatus status)
     {
         status = PopStatus.Available;
-        long capacity = _rxChains.Sum(static c => (long)c.WritableLength);
+        long capacity = 0;
+        foreach (DescriptorChain held in _rxChains)
+        {
+            capacity += held.WritableLength;
+        }
+
         while (capacity < _pendingLength && (_mergeable || _rxChains.Count == 0))
         {
             status = queue.TryPop(out DescriptorChain? chain);
@@ -276,10 +286,9 @@ public sealed class VirtioNetDevice : IVirtioDevice
             }
             else
             {
-                GuestBufferList.Read(context.Memory, chain.Readable, 0, _txFrame.AsSpan(0, (int)length));
                 try
                 {
-                    _backend.SendFrame(_txFrame.AsSpan(0, (int)length));
+                    SendChain(context, chain);
                 }
                 catch (IOException e)
                 {
@@ -292,6 +301,28 @@ public sealed class VirtioNetDevice : IVirtioDevice
         }
 
         context.FinishBatch(queue, status);
+    }
+
+    /// <summary>One chain's readable buffers to the backend as one frame, gathered from guest memory where the chain allows.</summary>
+    private void SendChain(VirtioDeviceContext context, DescriptorChain chain)
+    {
+        IReadOnlyList<GuestBuffer> buffers = chain.Readable;
+        if (buffers.Count > _txPieces.Length)
+        {
+            GuestBufferList.Read(context.Memory, buffers, 0, _txFrame.AsSpan(0, (int)chain.ReadableLength));
+            _backend.SendFrame(_txFrame.AsSpan(0, (int)chain.ReadableLength));
+            return;
+        }
+
+        for (int i = 0; i < buffers.Count; i++)
+        {
+            Span<byte> piece = context.Memory.GetSpan(buffers[i].Address, buffers[i].Length);
+            // SAFETY: the walker checked the range lies in guest RAM, and IGuestMemory's contract is
+            // that the memory behind a span never moves, so its address stays valid for the writev below.
+            _txPieces[i] = new IoVector { Base = Unsafe.AsPointer(ref MemoryMarshal.GetReference(piece)), Length = (nuint)piece.Length };
+        }
+
+        _backend.SendFrame(_txPieces.AsSpan(0, buffers.Count));
     }
 
     private static ulong Bit(int feature) => VirtioFeatures.Bit(feature);
