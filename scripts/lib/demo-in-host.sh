@@ -135,6 +135,18 @@ kill "$LISTENER" 2>/dev/null
 say ""
 
 say "5. Power down through the ACPI power button: systemd shuts down, then PSCI SYSTEM_OFF"
+# systemd-logind may start watching the button well after systemd says "running" (a press before
+# that is lost inside the guest), so root logs in again and waits for logind's line first.
+mark
+printf '\n' > "$IN"
+wait_text "login: "
+mark
+say "   hvc0> root; wait until systemd-logind watches the power button"
+printf 'root\n' > "$IN"
+wait_text "root@parkway-debian"
+mark
+printf 'until journalctl -b -u systemd-logind | grep -q "Watching system buttons.*Power Button"; do sleep 1; done; echo button-"watched"\n' > "$IN"
+wait_text "button-watched"
 qmp system_powerdown
 wait "$PID"
 code=$?
