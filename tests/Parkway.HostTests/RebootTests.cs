@@ -61,10 +61,9 @@ public sealed class RebootTests : IClassFixture<RebootScenarioFixture>
     }
 
     /// <summary>
-    /// The power button works after resets: the vGIC is put back to its power-on state on every
-    /// reset, so the GED's interrupt, already taken by the guest before (its first press rebooted it),
-    /// reaches the guest again after a guest reboot and a system_reset (before that fix the third
-    /// boot never saw the press).
+    /// The power button works after resets: the GED's interrupt, already taken by the guest before
+    /// (its first press rebooted it), reaches the guest again after a guest reboot and a
+    /// system_reset, once the third boot's /init has armed its button reader.
     /// </summary>
     [Fact]
     public void Acpi_PowerButtonAfterAGuestRebootAndASystemReset_ReachesTheGuest()
