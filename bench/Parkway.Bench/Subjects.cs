@@ -26,7 +26,7 @@ internal sealed class Subjects(string assets, string parkway)
         [.. QemuMachine(possible), "-kernel", Kernel, "-initrd", Initramfs,
          "-append", $"console=ttyAMA0 quiet maxcpus=1 {guestOptions}"], QemuEnvironment);
 
-    public VmmProcess ParkwayRaw(string image, int possible) => VmmProcess.Start(parkway,
+    public VmmProcess ParkwayRaw(string image, int possible, string? binary = null) => VmmProcess.Start(binary ?? parkway,
         ["run", "--kernel", image, "--memory", Memory + "M", "--cpus", Cpus(possible), "--acpi", "off"]);
 
     public VmmProcess QemuRaw(string image, int possible) => VmmProcess.Start(QemuBinary,

@@ -37,6 +37,8 @@ internal sealed class VmmProcess : IDisposable
             start.Environment[name] = value;
         }
 
+        // Every measured launch starts on an idle host (the previous VMM's teardown finished).
+        HostSettle.Wait();
         DateTimeOffset launched = DateTimeOffset.UtcNow;
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
         return new VmmProcess(process, launched);

@@ -2,7 +2,8 @@
 # Installs the Debian packages Parkway's build and tests need (idempotent, fast when present):
 # the arm64 emulator for the test host, the cross toolchain Native AOT links with, cpio for
 # initramfs images, acpica-tools (iasl) for ACPI checks and the device-tree compiler for inspection;
-# mmdebstrap, arch-test and qemu-user-static build the arm64 Debian guest image (build-debian-rootfs.sh),
+# mmdebstrap, arch-test and qemu-user-static build the arm64 Debian guest image (build-debian-rootfs.sh;
+# qemu-user-static also runs the EFI GetTime code in Parkway.Efi.Tests),
 # e2fsprogs makes and checks its ext4.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 

@@ -15,7 +15,10 @@ public static class EfiMemoryAttributes
     /// <summary>EFI_MEMORY_WB: write-back.</summary>
     public const ulong WriteBack = 0x8;
 
-    /// <summary>EFI_MEMORY_RUNTIME: must be mapped for runtime services (never set here: we offer none).</summary>
+    /// <summary>
+    /// EFI_MEMORY_RUNTIME: the OS must map the range for runtime services (Parkway's code and the RTC
+    /// window GetTime reads). Linux maps such ranges in efi_mm at their VirtualStart.
+    /// </summary>
     public const ulong Runtime = 0x8000_0000_0000_0000;
 
     /// <summary>

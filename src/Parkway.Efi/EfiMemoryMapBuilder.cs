@@ -41,8 +41,8 @@ public sealed class EfiMemoryMapBuilder
 
     /// <summary>Adds a range.</summary>
     /// <exception cref="ArgumentException">
-    /// Unknown type; start or size not 4 KiB aligned; empty range; range wrapping past 2^64; attribute
-    /// without write-back; or the range overlaps one added before.
+    /// Unknown type; start or size not 4 KiB aligned; empty range; range wrapping past 2^64; memory
+    /// (any type but memory-mapped I/O) without write-back; or the range overlaps one added before.
     /// </exception>
     public EfiMemoryMapBuilder Add(EfiMemoryType type, ulong physicalStart, ulong size, ulong attribute = EfiMemoryAttributes.Default)
     {
@@ -67,7 +67,7 @@ public sealed class EfiMemoryMapBuilder
                 $"Range 0x{physicalStart:x} + 0x{size:x} wraps past the end of the address space.", nameof(size));
         }
 
-        if ((attribute & EfiMemoryAttributes.WriteBack) == 0)
+        if ((attribute & EfiMemoryAttributes.WriteBack) == 0 && type != EfiMemoryType.MemoryMappedIo)
         {
             // Linux's efi_init() only adds WB/WT/WC ranges to memblock; without WB the RAM (or the
             // reserved table region) silently disappears and the guest panics early.
@@ -104,7 +104,11 @@ public sealed class EfiMemoryMapBuilder
             Span<byte> entry = map.AsSpan(i * DescriptorStride, DescriptorStride);
             BinaryPrimitives.WriteUInt32LittleEndian(entry[0..], (uint)sorted[i].Type);
             BinaryPrimitives.WriteUInt64LittleEndian(entry[8..], sorted[i].PhysicalStart);
-            // VirtualStart (16) stays 0: nothing is runtime-mapped, SetVirtualAddressMap is never called.
+            // VirtualStart (16): a runtime range is identity-mapped, as if SetVirtualAddressMap had
+            // been called with VA = PA (Linux maps it there in efi_mm; 0 would mean "no mapping" and
+            // U64_MAX "none installed", both of which disable runtime services). Other ranges: 0.
+            ulong virtualStart = (sorted[i].Attribute & EfiMemoryAttributes.Runtime) != 0 ? sorted[i].PhysicalStart : 0;
+            BinaryPrimitives.WriteUInt64LittleEndian(entry[16..], virtualStart);
             BinaryPrimitives.WriteUInt64LittleEndian(entry[24..], sorted[i].NumberOfPages);
             BinaryPrimitives.WriteUInt64LittleEndian(entry[32..], sorted[i].Attribute);
         }

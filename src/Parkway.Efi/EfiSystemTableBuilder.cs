@@ -4,15 +4,16 @@ namespace Parkway.Efi;
 
 /// <summary>
 /// Synthesises the minimal EFI System Table arm64 Linux needs to use ACPI when booted directly,
-/// without firmware: no boot or runtime services, no consoles, and two configuration tables
-/// (ACPI 2.0 → RSDP, and an RT properties table declaring that no runtime service is supported).
+/// without firmware: no boot services, no consoles, optionally Parkway's runtime services
+/// (<see cref="EfiRuntimeServicesBuilder"/>), and two configuration tables (ACPI 2.0 → RSDP, and an
+/// RT properties table declaring which runtime services Linux may call: none without them).
 /// </summary>
 /// <remarks>
 /// Image layout (offsets from the base address, all 8-byte aligned, all pointers absolute):
 /// <code>
 ///   0  EFI_SYSTEM_TABLE (120 bytes)
 /// 120  EFI_CONFIGURATION_TABLE[2] (24 bytes each: EFI_GUID, u64 pointer)
-/// 168  EFI_RT_PROPERTIES_TABLE (8 bytes: u16 Version 1, u16 Length 8, u32 RuntimeServicesSupported 0)
+/// 168  EFI_RT_PROPERTIES_TABLE (8 bytes: u16 Version 1, u16 Length 8, u32 RuntimeServicesSupported)
 /// 176  firmware vendor, UTF-16LE, NUL-terminated, padded to 8
 /// </code>
 /// EFI_SYSTEM_TABLE on a 64-bit machine: EFI_TABLE_HEADER {u64 Signature, u32 Revision, u32 HeaderSize,
@@ -51,8 +52,9 @@ public static class EfiSystemTableBuilder
     /// <param name="baseAddress">Where the image will be copied in guest RAM; 8-byte aligned.</param>
     /// <param name="rsdpAddress">Guest-physical address of the ACPI RSDP (revision 2).</param>
     /// <param name="firmwareVendor">Shown by Linux in "EFI v2.7 by ..."; must not contain NUL.</param>
+    /// <param name="runtimeServices">Runtime services placed elsewhere in guest RAM, or null for none.</param>
     /// <exception cref="ArgumentException">Misaligned base, null RSDP, NUL in the vendor, or image past 2^64.</exception>
-    public static EfiSystemTableImage Build(ulong baseAddress, ulong rsdpAddress, string firmwareVendor)
+    public static EfiSystemTableImage Build(ulong baseAddress, ulong rsdpAddress, string firmwareVendor, EfiRuntimeServicesImage? runtimeServices = null)
     {
         ArgumentNullException.ThrowIfNull(firmwareVendor);
         if (baseAddress % Alignment != 0)
@@ -78,9 +80,9 @@ public static class EfiSystemTableBuilder
         }
 
         byte[] image = new byte[imageSize];
-        WriteSystemTable(image.AsSpan(0, SystemTableSize), baseAddress);
+        WriteSystemTable(image.AsSpan(0, SystemTableSize), baseAddress, runtimeServices?.TableAddress ?? 0);
         WriteConfigurationTable(image.AsSpan(ConfigurationTableOffset), baseAddress, rsdpAddress);
-        WriteRtPropertiesTable(image.AsSpan(RtPropertiesTableOffset, RtPropertiesTableSize));
+        WriteRtPropertiesTable(image.AsSpan(RtPropertiesTableOffset, RtPropertiesTableSize), runtimeServices?.SupportedServices ?? 0);
         for (int i = 0; i < firmwareVendor.Length; i++)
         {
             BinaryPrimitives.WriteUInt16LittleEndian(image.AsSpan(FirmwareVendorOffset + (i * sizeof(char))), firmwareVendor[i]);
@@ -91,7 +93,7 @@ public static class EfiSystemTableBuilder
         return new EfiSystemTableImage(image, baseAddress, baseAddress);
     }
 
-    private static void WriteSystemTable(Span<byte> table, ulong baseAddress)
+    private static void WriteSystemTable(Span<byte> table, ulong baseAddress, ulong runtimeServices)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(table[0..], Signature);
         BinaryPrimitives.WriteUInt32LittleEndian(table[8..], Revision);
@@ -99,7 +101,8 @@ public static class EfiSystemTableBuilder
         // 16 CRC32 (filled in last), 20 Reserved.
         BinaryPrimitives.WriteUInt64LittleEndian(table[24..], baseAddress + FirmwareVendorOffset);
         // 32 FirmwareRevision 0; 40..87 console handles and protocols NULL: Linux falls back to the
-        // DT/ACPI console. 88 RuntimeServices and 96 BootServices NULL: there is no firmware.
+        // DT/ACPI console. 96 BootServices NULL: there is no firmware and no boot phase.
+        BinaryPrimitives.WriteUInt64LittleEndian(table[88..], runtimeServices);
         BinaryPrimitives.WriteUInt64LittleEndian(table[104..], ConfigurationTableEntryCount);
         BinaryPrimitives.WriteUInt64LittleEndian(table[112..], baseAddress + ConfigurationTableOffset);
     }
@@ -114,12 +117,13 @@ public static class EfiSystemTableBuilder
         BinaryPrimitives.WriteUInt64LittleEndian(second[EfiGuids.Size..], baseAddress + RtPropertiesTableOffset);
     }
 
-    private static void WriteRtPropertiesTable(Span<byte> table)
+    private static void WriteRtPropertiesTable(Span<byte> table, uint supported)
     {
         BinaryPrimitives.WriteUInt16LittleEndian(table[0..], RtPropertiesTableVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(table[2..], RtPropertiesTableSize);
-        // RuntimeServicesSupported = 0: Linux must never call into (nonexistent) runtime services.
-        BinaryPrimitives.WriteUInt32LittleEndian(table[4..], 0);
+        // Linux ANDs its mask with this (efi_config_parse_tables) and calls no service whose bit is
+        // clear: 0 without runtime services, so it never jumps through a NULL table.
+        BinaryPrimitives.WriteUInt32LittleEndian(table[4..], supported);
     }
 
     private static int AlignUp(int value, int alignment) => (value + alignment - 1) & ~(alignment - 1);

@@ -26,6 +26,9 @@ public static unsafe partial class Libc
     /// <summary>madvise(2): back the range with transparent huge pages.</summary>
     public const int MADV_HUGEPAGE = 14;
 
+    /// <summary>madvise(2) advice: never back this range with transparent huge pages.</summary>
+    public const int MADV_NOHUGEPAGE = 15;
+
     /// <summary>madvise(2): drop the range's pages; private anonymous memory reads as zeros afterwards.</summary>
     public const int MADV_DONTNEED = 4;
 
@@ -43,6 +46,14 @@ public static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(SafeFdHandle fd, nuint request, nint argument);
+
+    /// <summary>
+    /// ioctl(2) on a bare descriptor number: no SafeHandle reference count taken and dropped around
+    /// the call. Only for a caller that guarantees the descriptor outlives the call (KVM_RUN, whose
+    /// vCPU is never closed while a thread runs it).
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, nuint request, nint argument);
 
     [LibraryImport(Library, EntryPoint = "mmap", SetLastError = true)]
     public static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);

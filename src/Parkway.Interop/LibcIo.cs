@@ -33,6 +33,18 @@ public static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "writev", SetLastError = true)]
     public static partial nint Writev(SafeFdHandle fd, IoVector* vectors, int count);
 
+    /// <summary>readv(2): one frame from a tap scattered straight into the guest's receive buffers.</summary>
+    [LibraryImport(Library, EntryPoint = "readv", SetLastError = true)]
+    public static partial nint Readv(SafeFdHandle fd, IoVector* vectors, int count);
+
+    /// <summary>preadv(2): a disk request's data read straight into its guest buffers in one call.</summary>
+    [LibraryImport(Library, EntryPoint = "preadv", SetLastError = true)]
+    public static partial nint Preadv(Microsoft.Win32.SafeHandles.SafeFileHandle fd, IoVector* vectors, int count, long offset);
+
+    /// <summary>pwritev(2): a disk request's data written straight from its guest buffers in one call.</summary>
+    [LibraryImport(Library, EntryPoint = "pwritev", SetLastError = true)]
+    public static partial nint Pwritev(Microsoft.Win32.SafeHandles.SafeFileHandle fd, IoVector* vectors, int count, long offset);
+
     /// <summary>IOV_MAX: the most iovecs one writev(2) takes (UIO_MAXIOV in sys/uio.h; the same on every Linux architecture).</summary>
     public const int IOV_MAX = 1024;
 

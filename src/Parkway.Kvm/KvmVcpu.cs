@@ -11,6 +11,7 @@ namespace Parkway.Kvm;
 public sealed unsafe class KvmVcpu : IDisposable
 {
     private readonly SafeFdHandle _fd;
+    private readonly int _fdNumber;
     private readonly nint _runPage;
     private readonly nuint _runSize;
     private bool _disposed;
@@ -19,6 +20,7 @@ public sealed unsafe class KvmVcpu : IDisposable
     {
         Id = id;
         _fd = fd;
+        _fdNumber = fd.Number;
         _runSize = (nuint)mmapSize;
         _runPage = Libc.Mmap(0, _runSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
         if (_runPage == Libc.MapFailed)
@@ -44,9 +46,14 @@ public sealed unsafe class KvmVcpu : IDisposable
     /// KVM_RUN. Returns true when the vCPU exited with data to handle (see <see cref="RunState"/>),
     /// false when it was interrupted (EINTR: a kick or immediate_exit) or asked to retry (EAGAIN).
     /// </summary>
+    /// <remarks>
+    /// The hottest call in Parkway (once per exit), so it skips the SafeHandle's reference count:
+    /// the owner disposes a vCPU only when no thread runs it (the kvm_run mapping already relies on
+    /// the same rule), so the number cannot be closed and reused under the call.
+    /// </remarks>
     public bool Run()
     {
-        int result = Libc.Ioctl(_fd, KvmIoctls.Run, 0);
+        int result = Libc.Ioctl(_fdNumber, KvmIoctls.Run, 0);
         if (result >= 0)
         {
             return true;

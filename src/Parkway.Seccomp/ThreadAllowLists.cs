@@ -44,6 +44,11 @@ public static class ThreadAllowLists
         new Always("restart_syscall"), new Always("gettid"), new Always("getpid"),
         // The thread pool's gate thread samples the process's CPU use.
         new Always("getrusage"),
+        // The GC asks how much physical memory is free (sysinfo) while it collects, on whichever
+        // thread's allocation set the collection off, so any thread may call it: a thread-pool
+        // worker in the soak (found with --seccomp log, and traced to the libc call; the likely
+        // cause of the soak's kill under on at its first set-vcpus). It only reads figures.
+        new Always("sysinfo"),
         // A thread-pool worker reads a resource limit (prlimit64 with no new limit: a query) when
         // QMP clients come and go mid-command (found by the soak under --seccomp log).
         new ArgumentIn("prlimit64", 2, [0]),
@@ -59,11 +64,11 @@ public static class ThreadAllowLists
         // opened with a FileShare lock releases it when closed (flock LOCK_UN): disks, console and
         // metrics files at shutdown.
         new Always("lseek"), new Always("flock"),
-        // The runtime opens files lazily on whichever thread first needs them: a bare-metal probe
-        // guest whose first log line came from a vCPU thread made that thread call openat a dozen
-        // times under --seccomp on (found in the test host; the path is not in the audit record).
-        // Until those opens are pinned down and done before the filters go on, every thread may
-        // open (exec, fork and network sockets stay refused).
+        // The GC reads MemAvailable from /proc/meminfo when it collects, on whichever thread's
+        // allocation set the collection off (traced in the soak: ten opens on thread-pool workers
+        // after the filters; a vCPU or device thread can be that thread too). Everything else the
+        // runtime and Parkway open is opened before the filters (docs/reliability.md). So every
+        // thread may open (exec, fork and network sockets stay refused).
         new Always("openat"),
         // The QMP server on the thread pool: accept, socket I/O, the runtime's epoll loop; the socket
         // file is removed at shutdown.

@@ -53,12 +53,40 @@ public class EfiMemoryMapBuilderTests
     public void Exact_bytes_of_one_descriptor()
     {
         byte[] map = new EfiMemoryMapBuilder()
-            .Add(EfiMemoryType.AcpiMemoryNvs, 0x1234_5678_9000, 0x2000, EfiMemoryAttributes.WriteBack | EfiMemoryAttributes.Runtime)
+            .Add(EfiMemoryType.AcpiMemoryNvs, 0x1234_5678_9000, 0x2000, EfiMemoryAttributes.WriteBack)
             .Build();
 
         Assert.Equal(
-            "0A000000" + "00000000" + "0090785634120000" + "0000000000000000" + "0200000000000000" + "0800000000000080" + "0000000000000000",
+            "0A000000" + "00000000" + "0090785634120000" + "0000000000000000" + "0200000000000000" + "0800000000000000" + "0000000000000000",
             Convert.ToHexString(map));
+    }
+
+    [Fact]
+    public void A_runtime_range_is_identity_mapped_others_have_no_virtual_address()
+    {
+        // Linux (arm-runtime.c, efi_virtmap_init) maps each EFI_MEMORY_RUNTIME range at its
+        // VirtualStart in efi_mm; U64_MAX there would disable runtime services.
+        byte[] map = new EfiMemoryMapBuilder()
+            .Add(EfiMemoryType.RuntimeServicesCode, 0x1234_5678_9000, 0x2000, EfiMemoryAttributes.WriteBack | EfiMemoryAttributes.Runtime)
+            .Add(EfiMemoryType.ConventionalMemory, 0x4000_0000, 0x1000)
+            .Build();
+
+        Assert.Equal(
+            "05000000" + "00000000" + "0090785634120000" + "0090785634120000" + "0200000000000000" + "0800000000000080" + "0000000000000000",
+            Convert.ToHexString(map.AsSpan(48)));
+        Assert.Equal(0ul, Decode(map)[0].VirtualStart);
+    }
+
+    [Fact]
+    public void Memory_mapped_io_may_be_uncacheable_only()
+    {
+        // The PL031 window GetTime reads: EFI_MEMORY_UC | EFI_MEMORY_RUNTIME, no WB (it is not RAM,
+        // and Linux must not add it to memblock).
+        Decoded[] map = Decode(new EfiMemoryMapBuilder()
+            .Add(EfiMemoryType.MemoryMappedIo, 0x0901_0000, 0x1000, EfiMemoryAttributes.Uncacheable | EfiMemoryAttributes.Runtime)
+            .Build());
+
+        Assert.Equal(new Decoded(11, 0, 0x0901_0000, 0x0901_0000, 1, 0x8000_0000_0000_0001, 0), Assert.Single(map));
     }
 
     [Fact]

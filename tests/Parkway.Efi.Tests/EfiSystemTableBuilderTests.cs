@@ -74,6 +74,24 @@ public class EfiSystemTableBuilderTests
     }
 
     [Fact]
+    public void With_runtime_services_the_table_points_at_them_and_rt_properties_names_their_bits()
+    {
+        EfiRuntimeServicesImage runtime = EfiRuntimeServicesBuilder.Build(0x5ffe_0000, 0x0901_0000);
+        byte[] image = EfiSystemTableBuilder.Build(Base, Rsdp, "Parkway", runtime).Bytes;
+
+        Assert.Equal(0x5ffe_0000ul, BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(88)));   // RuntimeServices
+        Assert.Equal(0ul, BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(96)));             // BootServices
+        // The second configuration table entry's pointer → EFI_RT_PROPERTIES_TABLE; its u32 at 4.
+        int properties = (int)(BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(120 + 24 + 16)) - Base);
+        Assert.Equal(0x3u, BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(properties + 4)));
+        Assert.Equal(0u, U32(properties + 4));   // and none without them
+
+        byte[] table = image.AsSpan(0, 120).ToArray();
+        BinaryPrimitives.WriteUInt32LittleEndian(table.AsSpan(16), 0);
+        Assert.Equal(Crc32.Compute(table), BinaryPrimitives.ReadUInt32LittleEndian(image.AsSpan(16)));
+    }
+
+    [Fact]
     public void Firmware_vendor_pointer_leads_to_a_nul_terminated_utf16_string()
     {
         int vendor = OffsetOf(U64(24), 16);

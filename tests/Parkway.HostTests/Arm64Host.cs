@@ -38,6 +38,12 @@ public static class Arm64Host
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(command);
         var limit = timeout ?? DefaultTimeout;
+        string originalCommand = command;
+        if (SeccompOverride.Mode is { } seccompMode)
+        {
+            command = SeccompOverride.Wrap(command);
+            add = [.. add ?? [], SeccompOverride.Shim(seccompMode)];
+        }
         var startInfo = CreateStartInfo(command, add, hostKernel, limit, memoryMegabytes);
 
         var stopwatch = Stopwatch.StartNew();
@@ -93,6 +99,10 @@ public static class Arm64Host
             {
                 lock (errors)
                 {
+                    if (SeccompOverride.Mode is not null)
+                    {
+                        SeccompOverride.Record(originalCommand, output.ToString());
+                    }
                     return new Arm64HostResult(exitCode, output.ToString(), errors.ToString(), stopwatch.Elapsed);
                 }
             }

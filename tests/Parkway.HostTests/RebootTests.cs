@@ -147,6 +147,29 @@ public sealed class RebootTests : IClassFixture<RebootScenarioFixture>
         Assert.InRange(host - guest, -2, 10);
     }
 
+    /// <summary>
+    /// Under ACPI the date comes through Parkway's EFI runtime services: the kernel registers
+    /// rtc-efi as rtc0 (its ACPI AMBA binding has no PL031) and sets the system clock from the
+    /// GetTime that reads the PL031 — at the first boot and again after the in-process reboot
+    /// (the runtime services are written anew with the rest of the boot payload).
+    /// </summary>
+    [Theory]
+    [InlineData("acpi-date")]
+    [InlineData("reboot-date")]
+    public void Acpi_GuestDate_ComesFromEfiGetTime_FromBoot(string step)
+    {
+        long host = long.Parse(_run.Value(step, "host-epoch")!, CultureInfo.InvariantCulture);
+        long guest = long.Parse(_run.Value(step, "epoch")!, CultureInfo.InvariantCulture);
+        Assert.Equal("rtc-efi", _run.Value(step, "rtc"));
+        string[] kernel = [.. _run.Step(step).Where(static l => l.StartsWith("PARKWAY-RTC ", StringComparison.Ordinal))];
+        Assert.Contains(kernel, static l => l.Contains("rtc-efi rtc-efi.0: registered as rtc0", StringComparison.Ordinal));
+        string set = Assert.Single(kernel, static l => l.Contains("rtc-efi rtc-efi.0: setting system clock to ", StringComparison.Ordinal));
+        // "... setting system clock to 2026-11-30T19:10:00 UTC (1796065800)": the epoch GetTime gave.
+        long fromRtc = long.Parse(set[(set.LastIndexOf('(') + 1)..set.LastIndexOf(')')], CultureInfo.InvariantCulture);
+        Assert.InRange(host - fromRtc, 0, 120);   // read at boot; the host's date a (slow TCG) boot later
+        Assert.InRange(host - guest, -2, 30);     // printed once booted; the host's date read just after
+    }
+
     [Theory]
     [InlineData("acpi-date")]
     [InlineData("reboot-date")]

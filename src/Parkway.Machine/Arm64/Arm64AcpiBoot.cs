@@ -8,10 +8,12 @@ namespace Parkway.Machine.Arm64;
 /// <summary>
 /// The ACPI boot handoff without firmware (see the proven recipe in the design references): arm64
 /// Linux uses ACPI only when handed an EFI system table, so Parkway places in guest RAM a minimal
-/// EFI system table (configuration table → RSDP; RT properties table: no runtime services), an EFI
-/// memory map (RAM as conventional memory, the boot data region as ACPI reclaim so the kernel keeps
-/// it), the ACPI tables, and a stub device tree whose /chosen points at the EFI pieces. A DT with
-/// nothing but /chosen makes Linux choose ACPI on its own.
+/// EFI system table (configuration table → RSDP; RT properties table: GetTime/SetTime only), EFI
+/// runtime services whose GetTime reads the PL031 (the only way an ACPI-booted Linux gets its date),
+/// an EFI memory map (RAM as conventional memory, the boot data region as ACPI reclaim so the kernel
+/// keeps it, the runtime services' 64 KiB and the PL031 window as runtime ranges, identity-mapped),
+/// the ACPI tables, and a stub device tree whose /chosen points at the EFI pieces. A DT with nothing
+/// but /chosen makes Linux choose ACPI on its own. All of it is rewritten at every reset.
 /// </summary>
 public static class Arm64AcpiBoot
 {
@@ -39,7 +41,13 @@ public static class Arm64AcpiBoot
         ulong firmware = layout.FirmwareTablesAddress;
         AcpiTableSet acpi = BuildTables(platform, layout);
 
-        EfiSystemTableImage system = EfiSystemTableBuilder.Build(firmware, acpi.RsdpAddress, "Parkway");
+        EfiRuntimeServicesImage runtime = EfiRuntimeServicesBuilder.Build(layout.RuntimeServicesAddress, VirtMemoryMap.RtcBase);
+        if ((ulong)runtime.Bytes.Length > Arm64BootLayout.RuntimeServicesSize)
+        {
+            throw new InvalidOperationException("EFI runtime services do not fit their region");
+        }
+
+        EfiSystemTableImage system = EfiSystemTableBuilder.Build(firmware, acpi.RsdpAddress, "Parkway", runtime);
         if ((ulong)system.Bytes.Length > MemoryMapOffset)
         {
             throw new InvalidOperationException("EFI system table image overlaps the memory map");
@@ -47,10 +55,17 @@ public static class Arm64AcpiBoot
 
         var memoryMap = new EfiMemoryMapBuilder()
             .Add(EfiMemoryType.ConventionalMemory, memory.BaseAddress, layout.BootDataAddress - memory.BaseAddress)
-            .Add(EfiMemoryType.AcpiReclaimMemory, layout.BootDataAddress, Arm64BootLayout.BootDataSize);
+            .Add(EfiMemoryType.AcpiReclaimMemory, layout.BootDataAddress, layout.RuntimeServicesAddress - layout.BootDataAddress)
+            .Add(EfiMemoryType.RuntimeServicesCode, layout.RuntimeServicesAddress, Arm64BootLayout.RuntimeServicesSize,
+                EfiMemoryAttributes.Default | EfiMemoryAttributes.Runtime)
+            // GetTime reads the RTC through the EFI page tables: Linux maps the window as device
+            // memory there only if the map lists it as runtime MMIO.
+            .Add(EfiMemoryType.MemoryMappedIo, VirtMemoryMap.RtcBase, VirtMemoryMap.RtcSize,
+                EfiMemoryAttributes.Uncacheable | EfiMemoryAttributes.Runtime);
         byte[] map = memoryMap.Build();
 
         memory.Write(firmware, system.Bytes);
+        memory.Write(runtime.BaseAddress, runtime.Bytes);
         memory.Write(firmware + MemoryMapOffset, map);
         memory.Write(acpi.BaseAddress, acpi.Image);
 

@@ -5,7 +5,8 @@ namespace Parkway.Machine.Arm64;
 /// <summary>
 /// Where the kernel, initrd and boot data (FDT, and with ACPI the EFI and ACPI tables) go in guest
 /// RAM. The kernel sits at RAM base + text_offset (RAM base is 2 MiB aligned, as booting.rst
-/// requires); boot data takes the last 2 MiB of RAM; the initrd lies just below it.
+/// requires); boot data takes the last 2 MiB of RAM (FDT, firmware tables, and with ACPI the EFI
+/// runtime services in its last 64 KiB); the initrd lies just below it.
 /// </summary>
 public sealed record Arm64BootLayout(
     ulong KernelAddress,
@@ -26,11 +27,20 @@ public sealed record Arm64BootLayout(
     /// <summary>Guest physical address of the FDT.</summary>
     public ulong FdtAddress => BootDataAddress;
 
+    /// <summary>
+    /// Room for the EFI runtime services (table and code) at the end of the boot data: 64 KiB, so
+    /// the range is whole pages for a kernel with 4, 16 or 64 KiB pages (Linux maps it on its own).
+    /// </summary>
+    public const ulong RuntimeServicesSize = 64UL << 10;
+
     /// <summary>Where firmware tables (EFI handoff, ACPI) start, after the FDT.</summary>
     public ulong FirmwareTablesAddress => BootDataAddress + FdtMaxSize;
 
-    /// <summary>Room for firmware tables.</summary>
-    public static ulong FirmwareTablesSize => BootDataSize - FdtMaxSize;
+    /// <summary>Room for firmware tables, between the FDT and the runtime services.</summary>
+    public static ulong FirmwareTablesSize => BootDataSize - FdtMaxSize - RuntimeServicesSize;
+
+    /// <summary>Guest physical address of the EFI runtime services (ACPI boots), the last 64 KiB of RAM.</summary>
+    public ulong RuntimeServicesAddress => BootDataAddress + BootDataSize - RuntimeServicesSize;
 
     /// <summary>Computes the layout, or explains why the kernel and initrd do not fit.</summary>
     public static Arm64BootLayout Compute(Arm64Image kernel, ulong initrdSize, ulong ramBase, ulong ramSize)

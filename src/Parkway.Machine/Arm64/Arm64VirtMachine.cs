@@ -286,6 +286,9 @@ public sealed partial class Arm64VirtMachine : IMachine
         StartupTrace.Mark("VM created (capabilities checked, SMCCC filter)");
 
         Memory = Own(new GuestMemory(VirtMemoryMap.RamBase, Config.MemoryBytes));
+        // Boot data (FDT, EFI and ACPI tables: tens of KiB) takes the top 2 MiB of RAM; as a huge
+        // page it alone would add 2 MiB to the VMM's RSS (docs/performance.md, promise 5).
+        Memory.UseSmallPages(Memory.EndAddress - Arm64BootLayout.BootDataSize, Arm64BootLayout.BootDataSize);
         Vm.SetUserMemoryRegion(0, Memory.BaseAddress, Memory.Size, Memory.HostAddress);
         StartupTrace.Mark("guest RAM mapped");
 

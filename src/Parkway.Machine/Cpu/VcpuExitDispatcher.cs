@@ -10,7 +10,10 @@ namespace Parkway.Machine.Cpu;
 /// (no allocation): MMIO → <see cref="MmioBus"/>, port I/O → <see cref="PortIoBus"/>, system
 /// events (power-off, reset, crash) and exits KVM could not run end the machine, kicks are counted;
 /// anything else goes to the architecture's <see cref="IArchitectureExitHandler"/> (arm64: SMCCC).
-/// Every exit is counted in <see cref="ExitCounters"/>.
+/// Every exit is counted in <see cref="ExitCounters"/> (the slot's own counts).
+/// A vCPU thread calls it directly (a sealed class, no interface dispatch) with the vCPU's kvm_run
+/// view, which it reads once: the MMIO path is the hot one and is kept free of lookups that do not
+/// change between exits.
 /// </summary>
 public sealed partial class VcpuExitDispatcher : IVcpuExitHandler
 {
@@ -36,57 +39,63 @@ public sealed partial class VcpuExitDispatcher : IVcpuExitHandler
     public VcpuExitAction HandleExit(CpuSlot slot)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        KvmRun run = slot.Vcpu.RunState;
+        return HandleExit(slot, slot.Vcpu.RunState);
+    }
+
+    /// <summary>Handles the exit in <paramref name="run"/>, the kvm_run view of <paramref name="slot"/>'s vCPU.</summary>
+    internal VcpuExitAction HandleExit(CpuSlot slot, KvmRun run)
+    {
+        SlotExitCounts counters = _counters.ForSlot(slot.Index);
         switch (run.ExitReason)
         {
             case KvmExitReason.Mmio:
-                HandleMmio(run);
+                HandleMmio(run, counters);
                 return VcpuExitAction.Continue;
 
             case KvmExitReason.Io:
-                HandlePortIo(run);
+                HandlePortIo(run, counters);
                 return VcpuExitAction.Continue;
 
             case KvmExitReason.SystemEvent:
-                _counters.CountSystemEvent();
+                counters.CountSystemEvent();
                 return HandleSystemEvent(slot, run.SystemEventType);
 
             case KvmExitReason.Intr:
-                _counters.CountInterrupted();
+                counters.CountInterrupted();
                 return VcpuExitAction.Continue;
 
             case KvmExitReason.FailEntry:
-                _counters.CountOther();
+                counters.CountOther();
                 return Fatal(slot, $"KVM_EXIT_FAIL_ENTRY (reason 0x{run.FailEntryReason:x})");
 
             case KvmExitReason.InternalError:
-                _counters.CountOther();
+                counters.CountOther();
                 return Fatal(slot, $"KVM_EXIT_INTERNAL_ERROR (suberror {run.InternalErrorSuberror})");
 
             case KvmExitReason.Hypercall:
-                _counters.CountHypercall();
+                counters.CountHypercall();
                 return _architecture.HandleExit(slot, run) ?? Fatal(slot, "unexpected hypercall exit");
 
             default:
-                _counters.CountOther();
+                counters.CountOther();
                 return _architecture.HandleExit(slot, run) ?? Fatal(slot, $"unexpected exit reason {(uint)run.ExitReason}");
         }
     }
 
-    private void HandleMmio(KvmRun run)
+    private void HandleMmio(KvmRun run, SlotExitCounts counters)
     {
         ulong address = run.MmioPhysAddr;
         Span<byte> data = run.MmioData;
         bool isWrite = run.MmioIsWrite;
         bool handled = isWrite ? _mmio.Write(address, data) : _mmio.Read(address, data);
-        _counters.CountMmio(handled);
+        counters.CountMmio(handled);
         if (!handled && _logger.IsEnabled(LogLevel.Debug))
         {
             Log.UnhandledAccess(_logger, "MMIO", isWrite, address, data.Length);
         }
     }
 
-    private void HandlePortIo(KvmRun run)
+    private void HandlePortIo(KvmRun run, SlotExitCounts counters)
     {
         ushort port = run.IoPort;
         int size = run.IoSize;
@@ -100,7 +109,7 @@ public sealed partial class VcpuExitDispatcher : IVcpuExitHandler
             handled &= isWrite ? _ports.Write(port, element) : _ports.Read(port, element);
         }
 
-        _counters.CountPortIo(handled);
+        counters.CountPortIo(handled);
         if (!handled && _logger.IsEnabled(LogLevel.Debug))
         {
             Log.UnhandledAccess(_logger, "port I/O", isWrite, port, size);

@@ -30,6 +30,9 @@ internal sealed unsafe class VcpuThread
     private readonly Action<CpuSlot> _onExit;
     private readonly Thread _thread;
     private readonly ConcurrentQueue<Action<IVcpu>> _work = new();
+    // Set after each Post (before its kick), cleared by the thread before it drains: the run loop
+    // looks at one field per exit instead of into the queue.
+    private volatile bool _workPosted;
     private readonly VcpuRunGate _gate;
     private readonly ManualResetEventSlim _paused = new(initialState: false);
     private readonly ManualResetEventSlim _ended = new(initialState: false);
@@ -83,6 +86,7 @@ internal sealed unsafe class VcpuThread
     public void Post(Action<IVcpu> work)
     {
         _work.Enqueue(work);
+        _workPosted = true;
         Kick();
     }
 
@@ -109,6 +113,13 @@ internal sealed unsafe class VcpuThread
         {
             PrepareThread();
             IVcpu vcpu = _slot.Vcpu;
+            // The exit path, flattened: real vCPUs and the machine's dispatcher are called directly
+            // (no interface dispatch per exit) with the kvm_run view read once; fakes in unit tests
+            // go through the interfaces.
+            KernelVcpu? kernelVcpu = vcpu as KernelVcpu;
+            VcpuExitDispatcher? dispatcher = _handler as VcpuExitDispatcher;
+            KvmRun run = kernelVcpu?.RunState ?? default;
+            bool entered = false;
             while (!_stopRequested)
             {
                 if (!_gate.IsOpen)
@@ -125,16 +136,28 @@ internal sealed unsafe class VcpuThread
                     continue;
                 }
 
-                DrainWork(vcpu);
+                if (_workPosted)
+                {
+                    DrainWork(vcpu);
+                }
+
                 if (_stopRequested)
                 {
                     break;
                 }
 
-                StartupTrace.MarkFirstGuestEntry(_slot.Index);
-                if (vcpu.Run())
+                if (!entered)
                 {
-                    if (_handler.HandleExit(_slot) == VcpuExitAction.Stop)
+                    entered = true;
+                    StartupTrace.MarkFirstGuestEntry(_slot.Index);
+                }
+
+                if (kernelVcpu is not null ? kernelVcpu.Run() : vcpu.Run())
+                {
+                    VcpuExitAction action = dispatcher is not null && kernelVcpu is not null
+                        ? dispatcher.HandleExit(_slot, run)
+                        : _handler.HandleExit(_slot);
+                    if (action == VcpuExitAction.Stop)
                     {
                         break;
                     }
@@ -160,6 +183,7 @@ internal sealed unsafe class VcpuThread
 
     private void DrainWork(IVcpu vcpu)
     {
+        _workPosted = false;
         while (_work.TryDequeue(out Action<IVcpu>? work))
         {
             work(vcpu);

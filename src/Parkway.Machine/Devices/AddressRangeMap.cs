@@ -3,13 +3,16 @@ namespace Parkway.Machine.Devices;
 /// <summary>
 /// The address map shared by the MMIO and port-I/O buses: non-overlapping ranges in an immutable
 /// sorted array swapped atomically on change, so vCPU threads look up with a binary search and no
-/// lock; registration (rare: build time, a device plugged) takes a writer lock.
+/// lock; registration (rare: build time, a device plugged) takes a writer lock. The last range
+/// found is remembered and tried first: a guest polls one device at a time (a UART's flag
+/// register, a virtio queue), and ranges are never removed, so a remembered one never goes stale.
 /// </summary>
 internal sealed class AddressRangeMap<TDevice>
     where TDevice : class
 {
     private readonly Lock _writerLock = new();
     private Entry[] _entries = [];
+    private Entry? _lastHit;
 
     /// <summary>Maps <paramref name="device"/> at [<paramref name="start"/>, +<paramref name="size"/>).</summary>
     public void Register(ulong start, ulong size, TDevice device, string space)
@@ -36,6 +39,14 @@ internal sealed class AddressRangeMap<TDevice>
     /// <summary>The device whose range holds the whole access, with the access's offset into it.</summary>
     public bool TryFind(ulong address, ulong length, out TDevice device, out ulong offset)
     {
+        Entry? last = Volatile.Read(ref _lastHit);
+        if (last is not null && address - last.Start < last.Size && address - last.Start + length <= last.Size)
+        {
+            device = last.Device;
+            offset = address - last.Start;
+            return true;
+        }
+
         Entry[] entries = Volatile.Read(ref _entries);
         int low = 0, high = entries.Length - 1;
         while (low <= high)
@@ -52,6 +63,8 @@ internal sealed class AddressRangeMap<TDevice>
             }
             else if (address - candidate.Start + length <= candidate.Size)
             {
+                // Written only on a change: vCPU threads polling the same device share the line read-only.
+                Volatile.Write(ref _lastHit, candidate);
                 device = candidate.Device;
                 offset = address - candidate.Start;
                 return true;

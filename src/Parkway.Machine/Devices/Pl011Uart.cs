@@ -66,13 +66,20 @@ public sealed partial class Pl011Uart : IMmioDevice, IDisposable
     /// <inheritdoc />
     public void Read(ulong offset, Span<byte> data)
     {
+        // Registers whose value never changes (the flags: TX always empty, RX never fed; an empty
+        // data register; the ID registers) are answered without the lock: a read changes no state.
+        // The flag register is what a guest polls, so this is the UART's hot path.
+        if (TryReadConstant(offset, out uint constant))
+        {
+            WriteLittleEndian(data, constant);
+            return;
+        }
+
         uint value;
         using (_lock.EnterScope())
         {
             value = offset switch
             {
-                DataRegister => 0,
-                FlagRegister => FlagTxFifoEmpty | FlagRxFifoEmpty,
                 IntegerBaudRate => _integerBaud,
                 FractionalBaudRate => _fractionalBaud,
                 LineControl => _lineControl,
@@ -82,12 +89,30 @@ public sealed partial class Pl011Uart : IMmioDevice, IDisposable
                 RawInterruptStatus => _rawInterrupts,
                 MaskedInterruptStatus => _rawInterrupts & _interruptMask,
                 DmaControl => _dmaControl,
-                >= PeripheralIdBase and < PeripheralIdBase + 32 when offset % 4 == 0 => IdRegisters[(offset - PeripheralIdBase) / 4],
                 _ => 0,
             };
         }
 
         WriteLittleEndian(data, value);
+    }
+
+    private static bool TryReadConstant(ulong offset, out uint value)
+    {
+        switch (offset)
+        {
+            case FlagRegister:
+                value = FlagTxFifoEmpty | FlagRxFifoEmpty;
+                return true;
+            case DataRegister:
+                value = 0;
+                return true;
+            case >= PeripheralIdBase and < PeripheralIdBase + 32 when offset % 4 == 0:
+                value = IdRegisters[(offset - PeripheralIdBase) / 4];
+                return true;
+            default:
+                value = 0;
+                return false;
+        }
     }
 
     /// <inheritdoc />
@@ -217,6 +242,12 @@ public sealed partial class Pl011Uart : IMmioDevice, IDisposable
 
     private static void WriteLittleEndian(Span<byte> data, uint value)
     {
+        if (data.Length == 4)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(data, value);
+            return;
+        }
+
         data.Clear();
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);

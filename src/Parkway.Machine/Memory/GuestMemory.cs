@@ -58,6 +58,22 @@ public sealed unsafe class GuestMemory : IDisposable
         return (nint)start;
     }
 
+    /// <summary>
+    /// Backs [<paramref name="address"/>, +<paramref name="length"/>) with ordinary 4 KiB pages
+    /// instead of huge pages (MADV_NOHUGEPAGE), for a range the VMM itself writes a little into
+    /// (boot data): one huge page there would make 2 MiB resident for a few KiB of tables.
+    /// Best effort, like the huge-page advice.
+    /// </summary>
+    public void UseSmallPages(ulong address, ulong length)
+    {
+        Span<byte> range = Slice(address, checked((int)length));
+        // SAFETY: the range was just checked to lie inside this mapping; madvise reads no memory.
+        fixed (byte* start = range)
+        {
+            _ = Libc.Madvise((nint)start, (nuint)length, Libc.MADV_NOHUGEPAGE);
+        }
+    }
+
     /// <summary>Guest physical address of the first byte.</summary>
     public ulong BaseAddress { get; }
 

@@ -48,7 +48,7 @@ internal static class RunCommand
         var seccomp = new Option<string>("--seccomp")
         {
             Description = "seccomp filters on every thread: on (a forbidden call kills the process), log (allowed, logged by the kernel's audit), off",
-            DefaultValueFactory = _ => "log",
+            DefaultValueFactory = _ => "on",
         };
         var logLevel = CommonOptions.LogLevelOption();
 

@@ -62,6 +62,7 @@ request() {
 # The guest's date against this host's, right after the guest printed it.
 date_step() {
   echo "STEP $1 host-epoch=$(date +%s) $(tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-DATE)"
+  tail -n +"$((MARK + 1))" $OUT | grep PARKWAY-RTC | head -n 2 | sed "s/^/STEP $1 /"
   tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-PMU | sed "s/^/STEP $1 /"
   tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-STEAL | sed "s/^/STEP $1 /"
 }

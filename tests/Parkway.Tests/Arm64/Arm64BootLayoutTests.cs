@@ -30,7 +30,8 @@ public sealed partial class Arm64BootLayoutTests
         Assert.Equal(RamBase + (510 * MiB), layout.BootDataAddress);
         Assert.Equal(layout.BootDataAddress, layout.FdtAddress);
         Assert.Equal(layout.BootDataAddress + Arm64BootLayout.FdtMaxSize, layout.FirmwareTablesAddress);
-        Assert.Equal(RamBase + (512 * MiB), layout.FirmwareTablesAddress + Arm64BootLayout.FirmwareTablesSize);
+        Assert.Equal(layout.RuntimeServicesAddress, layout.FirmwareTablesAddress + Arm64BootLayout.FirmwareTablesSize);
+        Assert.Equal(RamBase + (512 * MiB), layout.RuntimeServicesAddress + Arm64BootLayout.RuntimeServicesSize);
     }
 
     [Fact]

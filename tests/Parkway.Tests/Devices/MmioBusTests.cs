@@ -170,6 +170,65 @@ public sealed class MmioBusTests
         Assert.Equal([("read", 0xFF8UL, 8)], device.Accesses);
     }
 
+    [Fact]
+    public void Accesses_alternating_between_devices_each_reach_their_own_device()
+    {
+        // The bus remembers the last range it found; switching back and forth must never answer
+        // from the wrong one, and an access that leaves the remembered range must be looked up.
+        var bus = new MmioBus();
+        var uart = new RecordingDevice(fill: 0x11);
+        var rtc = new RecordingDevice(fill: 0x22);
+        bus.Register(0x0900_0000, 0x1000, uart);
+        bus.Register(0x0901_0000, 0x1000, rtc);
+        byte[] data = new byte[4];
+
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.True(bus.Read(0x0900_0018, data));
+            Assert.Equal(0x11, data[0]);
+            Assert.True(bus.Read(0x0900_0018, data));
+            Assert.True(bus.Read(0x0901_0004, data));
+            Assert.Equal(0x22, data[0]);
+        }
+
+        Assert.Equal(6, uart.Accesses.Count);
+        Assert.Equal(3, rtc.Accesses.Count);
+        Assert.All(uart.Accesses, a => Assert.Equal(0x18UL, a.Offset));
+        Assert.All(rtc.Accesses, a => Assert.Equal(0x4UL, a.Offset));
+    }
+
+    [Fact]
+    public void After_a_hit_an_access_straddling_the_end_or_just_past_it_is_still_refused()
+    {
+        var bus = new MmioBus();
+        var device = new RecordingDevice();
+        bus.Register(0x1000, 0x1000, device);
+        Assert.True(bus.Read(0x1FF0, new byte[4]));
+
+        Assert.False(bus.Read(0x1FFE, new byte[4]));
+        Assert.False(bus.Write(0x2000, new byte[1]));
+        Assert.False(bus.Read(0x0FFF, new byte[1]));
+        Assert.Single(device.Accesses);
+    }
+
+    [Fact]
+    public void A_device_registered_after_lookups_is_found()
+    {
+        var bus = new MmioBus();
+        var first = new RecordingDevice();
+        var later = new RecordingDevice();
+        bus.Register(0x1000, 0x1000, first);
+        Assert.True(bus.Read(0x1000, new byte[1]));
+        Assert.False(bus.Read(0x3000, new byte[1]));
+
+        bus.Register(0x3000, 0x1000, later);
+
+        Assert.True(bus.Read(0x3000, new byte[1]));
+        Assert.True(bus.Read(0x1000, new byte[1]));
+        Assert.Single(later.Accesses);
+        Assert.Equal(2, first.Accesses.Count);
+    }
+
     private sealed class RecordingDevice(byte fill = 0) : IMmioDevice
     {
         public List<(string Kind, ulong Offset, int Length)> Accesses { get; } = [];

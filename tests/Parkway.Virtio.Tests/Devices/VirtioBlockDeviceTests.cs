@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Parkway.Virtio.Devices;
 using Parkway.Virtio.Devices.Block;
 using Parkway.Virtio.Diagnostics;
@@ -57,6 +58,50 @@ public sealed class VirtioBlockDeviceTests
         Assert.Equal(4u * 512 + 1, used);
         Assert.Equal(image.AsSpan(3 * 512, 4 * 512).ToArray(), data);
         Assert.True(rig.Interrupt.Count > 0);
+    }
+
+    [Fact]
+    public void A_read_from_an_image_that_shrank_under_it_fails_that_request_with_an_io_error()
+    {
+        byte[] image = Pattern(Sectors * 512);
+        using var rig = new BlockRig(image);
+        using (var file = new FileStream(rig.ImagePath, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(10 * 512); // the request below starts before the new end and runs past it
+        }
+
+        var (status, used, _) = rig.Submit(B.RequestIn, sector: 8, dataIn: 4 * 512, dataInPieces: 3);
+
+        Assert.Equal(B.StatusIoError, status);
+        Assert.Equal(1u, used);
+        Assert.True(rig.Log.Mentions(GuestErrorKind.BackendIoError));
+        Assert.Equal(B.StatusOk, rig.Submit(B.RequestIn, sector: 0, dataIn: 512).Status); // the disk still serves
+    }
+
+    [Fact]
+    public unsafe void Vectored_reads_and_writes_skip_empty_pieces_and_keep_the_order()
+    {
+        byte[] image = Pattern(Sectors * 512);
+        using var rig = new BlockRig(image);
+        byte[] a = GC.AllocateArray<byte>(700, pinned: true), b = GC.AllocateArray<byte>(324, pinned: true);
+        Parkway.Interop.IoVector[] pieces =
+        [
+            new() { Base = Unsafe.AsPointer(ref a[0]), Length = 700 },
+            new() { Base = Unsafe.AsPointer(ref a[0]), Length = 0 },
+            new() { Base = Unsafe.AsPointer(ref b[0]), Length = 324 },
+        ];
+
+        rig.Backend.ReadVector(512, pieces);
+        Assert.Equal(image.AsSpan(512, 700).ToArray(), a);
+        Assert.Equal(image.AsSpan(1212, 324).ToArray(), b);
+
+        Array.Reverse(a);
+        pieces[0] = new() { Base = Unsafe.AsPointer(ref a[0]), Length = 700 };
+        pieces[2] = new() { Base = Unsafe.AsPointer(ref b[0]), Length = 324 };
+        rig.Backend.WriteVector(4096, pieces);
+        byte[] file = File.ReadAllBytes(rig.ImagePath);
+        Assert.Equal(a, file.AsSpan(4096, 700).ToArray());
+        Assert.Equal(b, file.AsSpan(4796, 324).ToArray());
     }
 
     [Fact]
@@ -228,7 +273,25 @@ public sealed class VirtioBlockDeviceTests
             inner.Read(offset, destination);
         }
 
+        public void ReadVector(long offset, Span<Parkway.Interop.IoVector> pieces)
+        {
+            long length = 0;
+            foreach (Parkway.Interop.IoVector piece in pieces)
+            {
+                length += (long)piece.Length;
+            }
+
+            if (offset <= failingOffset && failingOffset < offset + length)
+            {
+                throw new IOException("Input/output error (injected)");
+            }
+
+            inner.ReadVector(offset, pieces);
+        }
+
         public void Write(long offset, ReadOnlySpan<byte> source) => inner.Write(offset, source);
+
+        public void WriteVector(long offset, Span<Parkway.Interop.IoVector> pieces) => inner.WriteVector(offset, pieces);
 
         public void Flush() => inner.Flush();
 

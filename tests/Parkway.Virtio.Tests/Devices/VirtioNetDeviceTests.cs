@@ -139,6 +139,52 @@ public sealed class VirtioNetDeviceTests
     }
 
     [Fact]
+    public void With_room_for_the_largest_frame_posted_frames_are_read_straight_into_the_guest_buffers()
+    {
+        using var rig = new NetRig(receiveQueueSize: 64);
+        const int count = 48, size = 1500; // 72 000 bytes: more than the largest frame, so readv goes straight in
+        var buffers = new ulong[count];
+        for (ushort i = 0; i < count; i++)
+        {
+            buffers[i] = rig.Receive.Allocate(size);
+            rig.Receive.SetDescriptor(i, buffers[i], size, DescriptorFlagWrite);
+            rig.Receive.Publish(i);
+        }
+
+        byte[] big = Frame(2500, 9), small = Frame(100, 1), largest = Frame(VirtioNet.MaxFrameSize, 4);
+        rig.Host.SendFrame(big);
+        rig.Host.SendFrame(small);
+        rig.Host.SendFrame(largest);
+
+        rig.Device.DeliverReceived();
+
+        // big: buffers 0-1, small: buffer 2, largest: buffers 3..46 (44 buffers), buffer 47 still held.
+        int largestBuffers = (VirtioNet.MaxFrameSize + size - 1) / size;
+        Assert.Equal(3 + largestBuffers, rig.Receive.UsedIndex);
+        Assert.Equal((0u, 1500u), rig.Receive.Used(0));
+        Assert.Equal((1u, 1000u), rig.Receive.Used(1));
+        Assert.Equal((2u, 100u), rig.Receive.Used(2));
+        Assert.Equal(((uint)(2 + largestBuffers), (uint)(VirtioNet.MaxFrameSize - ((largestBuffers - 1) * size))), rig.Receive.Used(2 + largestBuffers));
+        byte[] first = rig.Receive.Memory.GetSpanCopy(buffers[0], size);
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(first.AsSpan(VirtioNet.HeaderNumBuffersOffset)));
+        Assert.Equal(big.AsSpan(VirtioNet.HeaderSize, size - VirtioNet.HeaderSize).ToArray(), first[VirtioNet.HeaderSize..]);
+        Assert.Equal(big.AsSpan(size).ToArray(), rig.Receive.Memory.GetSpanCopy(buffers[1], 1000));
+        byte[] third = rig.Receive.Memory.GetSpanCopy(buffers[2], 100);
+        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(third.AsSpan(VirtioNet.HeaderNumBuffersOffset)));
+        Assert.Equal(small.AsSpan(VirtioNet.HeaderSize).ToArray(), third[VirtioNet.HeaderSize..]);
+        var gathered = new byte[VirtioNet.MaxFrameSize];
+        for (int i = 0; i < largestBuffers; i++)
+        {
+            int take = Math.Min(size, VirtioNet.MaxFrameSize - (i * size));
+            rig.Receive.Memory.GetSpanCopy(buffers[3 + i], take).CopyTo(gathered, i * size);
+        }
+
+        Assert.Equal(largestBuffers, BinaryPrimitives.ReadUInt16LittleEndian(gathered.AsSpan(VirtioNet.HeaderNumBuffersOffset)));
+        Assert.Equal(largest.AsSpan(VirtioNet.HeaderSize).ToArray(), gathered[VirtioNet.HeaderSize..]);
+        Assert.Empty(rig.Log.Lines);
+    }
+
+    [Fact]
     public void A_received_frame_spans_mergeable_buffers_with_num_buffers_in_its_header()
     {
         using var rig = new NetRig();

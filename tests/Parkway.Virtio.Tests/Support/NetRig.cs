@@ -11,7 +11,7 @@ namespace Parkway.Virtio.Tests.Support;
 /// </summary>
 internal sealed unsafe class NetRig : IDisposable
 {
-    public NetRig(bool mergeable = true)
+    public NetRig(bool mergeable = true, ushort receiveQueueSize = 16)
     {
         int* fds = stackalloc int[2];
         if (Libc.SocketPair(Libc.AF_UNIX, Libc.SOCK_SEQPACKET | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0, fds) != 0)
@@ -22,7 +22,7 @@ internal sealed unsafe class NetRig : IDisposable
         Backend = new FdFrameBackend(new SafeFdHandle(fds[0]));
         Host = new FdFrameBackend(new SafeFdHandle(fds[1]));
         Device = new VirtioNetDevice("virtio-net0", MacAddress.Default(0), Backend, Log.Log);
-        Receive = new QueueFixture(size: 16);
+        Receive = new QueueFixture(size: receiveQueueSize);
         Transmit = new QueueFixture(size: 16, memory: Receive.Memory, region: 1);
         Transport = new VirtioMmioTransport(Device, Receive.Memory, Interrupt, Log.Log, startWorker: false);
         Driver = new MmioDriver(Transport);

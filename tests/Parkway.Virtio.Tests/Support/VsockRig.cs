@@ -72,6 +72,21 @@ internal sealed class VsockRig : IDisposable
     }
 
     /// <summary>
+    /// The guest connects from <paramref name="guestPort"/> to a host service on
+    /// <paramref name="hostPort"/>: the REQUEST is answered with a RESPONSE and the service's end of
+    /// the stream is returned (blocking, with the hang guard as its receive timeout).
+    /// </summary>
+    public Socket GuestConnects(uint guestPort, uint hostPort)
+    {
+        using Socket listener = ListenHost(hostPort);
+        Guest.Send(Guest.Header(VirtioVsock.OpRequest, guestPort, hostPort));
+        Assert.Equal(VirtioVsock.OpResponse, Guest.Receive().Header.Op);
+        Socket host = listener.Accept();
+        host.ReceiveTimeout = 30_000;
+        return host;
+    }
+
+    /// <summary>
     /// Reads one '\n'-terminated line byte by byte; null when the VMM closed the socket (EOF, or
     /// ECONNRESET when it closed with bytes of ours unread, which is how a refused line ends).
     /// </summary>

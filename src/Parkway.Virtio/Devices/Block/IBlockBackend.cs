@@ -19,6 +19,16 @@ public interface IBlockBackend : IDisposable
     /// <summary>Writes <paramref name="source"/> at <paramref name="offset"/>.</summary>
     void Write(long offset, ReadOnlySpan<byte> source);
 
+    /// <summary>
+    /// Fills <paramref name="pieces"/> in order from <paramref name="offset"/> (one preadv where it
+    /// can). The pieces point into memory that does not move during the call, at most
+    /// <see cref="Parkway.Interop.Libc.IOV_MAX"/> of them; the backend may modify the span's entries.
+    /// </summary>
+    void ReadVector(long offset, Span<Parkway.Interop.IoVector> pieces);
+
+    /// <summary>Writes <paramref name="pieces"/> in order at <paramref name="offset"/>; as for <see cref="ReadVector"/>.</summary>
+    void WriteVector(long offset, Span<Parkway.Interop.IoVector> pieces);
+
     /// <summary>Makes completed writes durable (fdatasync).</summary>
     void Flush();
 

@@ -9,7 +9,7 @@ namespace Parkway.Virtio.Devices.Block;
 /// can punch holes is probed once at open with a hole beyond the end of the file, which changes
 /// nothing (KEEP_SIZE) where it is supported.
 /// </summary>
-public sealed class RawFileBackend : IBlockBackend
+public sealed unsafe class RawFileBackend : IBlockBackend
 {
     private readonly SafeFileHandle _file;
 
@@ -50,6 +50,12 @@ public sealed class RawFileBackend : IBlockBackend
     public void Write(long offset, ReadOnlySpan<byte> source) => RandomAccess.Write(_file, source, offset);
 
     /// <inheritdoc />
+    public void ReadVector(long offset, Span<IoVector> pieces) => TransferVector(offset, pieces, write: false);
+
+    /// <inheritdoc />
+    public void WriteVector(long offset, Span<IoVector> pieces) => TransferVector(offset, pieces, write: true);
+
+    /// <inheritdoc />
     public void Flush()
     {
         if (Libc.Fdatasync(_file) != 0)
@@ -88,6 +94,63 @@ public sealed class RawFileBackend : IBlockBackend
 
     /// <inheritdoc />
     public void Dispose() => _file.Dispose();
+
+    /// <summary>preadv/pwritev until every piece is done, resuming after a short transfer.</summary>
+    private void TransferVector(long offset, Span<IoVector> pieces, bool write)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pieces.Length, Libc.IOV_MAX);
+        while (true)
+        {
+            while (!pieces.IsEmpty && pieces[0].Length == 0)
+            {
+                pieces = pieces[1..];
+            }
+
+            if (pieces.IsEmpty)
+            {
+                return;
+            }
+
+            nint done;
+            fixed (IoVector* vectors = pieces)
+            {
+                // SAFETY: vectors covers pieces.Length iovecs, pinned for the call; the caller
+                // guarantees each iovec's range stays valid and unmoved until the call returns.
+                done = write ? Libc.Pwritev(_file, vectors, pieces.Length, offset) : Libc.Preadv(_file, vectors, pieces.Length, offset);
+            }
+
+            if (done < 0)
+            {
+                if (Errno.Last == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                throw Failure(write ? "pwritev" : "preadv");
+            }
+
+            if (done == 0)
+            {
+                throw new IOException($"short {(write ? "write" : "read")} at byte {offset}: the image shrank");
+            }
+
+            offset += done;
+            for (nuint left = (nuint)done; left > 0;)
+            {
+                if (left >= pieces[0].Length)
+                {
+                    left -= pieces[0].Length;
+                    pieces = pieces[1..];
+                }
+                else
+                {
+                    pieces[0].Base = (byte*)pieces[0].Base + left;
+                    pieces[0].Length -= left;
+                    left = 0;
+                }
+            }
+        }
+    }
 
     private static IOException Failure(string call)
     {

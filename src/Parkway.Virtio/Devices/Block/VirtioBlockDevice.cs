@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
+using Parkway.Interop;
 using Parkway.Virtio.Diagnostics;
 using Parkway.Virtio.Events;
 using Parkway.Virtio.Memory;
@@ -14,7 +17,7 @@ namespace Parkway.Virtio.Devices.Block;
 /// byte: OK, IOERR (bad sector range, read-only disk, host I/O error) or UNSUPP (unknown type).
 /// A request whose chain has no writable byte cannot carry a status; it is returned with length 0.
 /// </summary>
-public sealed class VirtioBlockDevice : IVirtioDevice
+public sealed unsafe class VirtioBlockDevice : IVirtioDevice
 {
     /// <summary>Queue size offered to the driver.</summary>
     public const ushort QueueSize = 256;
@@ -23,6 +26,7 @@ public sealed class VirtioBlockDevice : IVirtioDevice
     public const uint MaxDiscardSectors = 1 << 22;
 
     private readonly IBlockBackend _backend;
+    private readonly IoVector[] _vectors = new IoVector[Libc.IOV_MAX];
     private readonly BlockDiskOptions _options;
     private readonly GuestErrorLog _log;
     private readonly byte[] _config = new byte[VirtioBlock.ConfigSize];
@@ -259,6 +263,30 @@ public sealed class VirtioBlockDevice : IVirtioDevice
     private void Transfer(IGuestMemory memory, List<GuestBuffer> pieces, ulong sector, bool toGuest)
     {
         long offset = (long)sector * VirtioBlock.SectorSize;
+        if (pieces.Count <= _vectors.Length)
+        {
+            // One preadv/pwritev straight between the image and the guest's buffers.
+            for (int i = 0; i < pieces.Count; i++)
+            {
+                Span<byte> guest = memory.GetSpan(pieces[i].Address, pieces[i].Length);
+                // SAFETY: the range was checked to lie in guest RAM, and IGuestMemory's contract is
+                // that the memory behind a span never moves, so the address stays valid for the call.
+                _vectors[i] = new IoVector { Base = Unsafe.AsPointer(ref MemoryMarshal.GetReference(guest)), Length = (nuint)guest.Length };
+            }
+
+            if (toGuest)
+            {
+                _backend.ReadVector(offset, _vectors.AsSpan(0, pieces.Count));
+            }
+            else
+            {
+                _backend.WriteVector(offset, _vectors.AsSpan(0, pieces.Count));
+            }
+
+            return;
+        }
+
+        // More pieces than one call takes (only a driver ignoring seg_max): one call per piece.
         foreach (GuestBuffer piece in pieces)
         {
             Span<byte> guest = memory.GetSpan(piece.Address, piece.Length);

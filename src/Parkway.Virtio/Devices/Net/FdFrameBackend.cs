@@ -49,6 +49,38 @@ public unsafe class FdFrameBackend : INetBackend
     }
 
     /// <inheritdoc />
+    public int ReceiveFrame(ReadOnlySpan<IoVector> pieces)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pieces.Length, Libc.IOV_MAX);
+        while (true)
+        {
+            nint read;
+            fixed (IoVector* vectors = pieces)
+            {
+                // SAFETY: vectors covers pieces.Length iovecs, pinned for the call; the caller
+                // guarantees each iovec's range stays valid, writable and unmoved until the call returns.
+                read = Libc.Readv(Handle, vectors, pieces.Length);
+            }
+
+            if (read >= 0)
+            {
+                return (int)read;
+            }
+
+            int errno = Errno.Last;
+            if (errno == Errno.EAGAIN)
+            {
+                return 0;
+            }
+
+            if (errno != Errno.EINTR)
+            {
+                throw new IOException($"readv(frame): {Errno.Describe(errno)}", errno);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public void SendFrame(ReadOnlySpan<byte> frame)
     {
         while (true)

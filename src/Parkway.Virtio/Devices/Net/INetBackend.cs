@@ -18,6 +18,13 @@ public interface INetBackend : IDisposable
     /// <summary>Reads one frame into <paramref name="buffer"/>; 0 when none is waiting. Host errors are <see cref="IOException"/>s.</summary>
     int ReceiveFrame(Span<byte> buffer);
 
+    /// <summary>
+    /// Reads one frame scattered over <paramref name="pieces"/> (at most <see cref="Libc.IOV_MAX"/>, in
+    /// memory that does not move during the call); 0 when none is waiting. A frame longer than the
+    /// pieces is truncated by the kernel, so callers offer room for the largest frame.
+    /// </summary>
+    int ReceiveFrame(ReadOnlySpan<IoVector> pieces);
+
     /// <summary>Sends one frame; host errors (including a frame the kernel refuses) are <see cref="IOException"/>s.</summary>
     void SendFrame(ReadOnlySpan<byte> frame);
 

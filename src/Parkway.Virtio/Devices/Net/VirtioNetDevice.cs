@@ -15,10 +15,12 @@ namespace Parkway.Virtio.Devices.Net;
 /// backend, handed over as one gather list straight from guest memory (writev, no copy; a chain of
 /// more than IOV_MAX pieces goes through a bounce buffer instead); a chain too short for a header or
 /// longer than <see cref="VirtioNet.MaxFrameSize"/> is dropped and logged.</para>
-/// <para>Receive: one frame at a time is read from the backend into a bounce buffer and copied into
-/// the guest's posted buffers — across several (num_buffers) with VIRTIO_NET_F_MRG_RXBUF. While a
-/// frame waits for buffers the backend is not polled, so a guest that stops draining leaves frames
-/// in the tap's own bounded queue (where the kernel drops them) instead of in the VMM.</para>
+/// <para>Receive: with VIRTIO_NET_F_MRG_RXBUF and posted buffers for the largest frame held, one
+/// readv puts the frame straight into them and num_buffers is written into its header afterwards.
+/// Otherwise (few buffers posted, no mergeable buffers) a frame is read into a bounce buffer and
+/// copied into the guest's buffers once they are there. While a frame waits for buffers the backend
+/// is not polled, so a guest that stops draining leaves frames in the tap's own bounded queue (where
+/// the kernel drops them) instead of in the VMM.</para>
 /// <para>Offloads: CSUM / HOST_TSO* are the guest's to use on transmit (the header passes through
 /// the tap); GUEST_CSUM / GUEST_TSO* / GUEST_ECN negotiated become TUNSETOFFLOAD at activation.</para>
 /// </summary>
@@ -32,6 +34,7 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
     private readonly byte[] _rxFrame = new byte[VirtioNet.MaxFrameSize];
     private readonly byte[] _txFrame = new byte[VirtioNet.MaxFrameSize];
     private readonly IoVector[] _txPieces = new IoVector[Libc.IOV_MAX];
+    private readonly IoVector[] _rxPieces = new IoVector[Libc.IOV_MAX];
     private readonly List<DescriptorChain> _rxChains = [];
     private VirtioDeviceContext? _context;
     private bool _mergeable;
@@ -165,9 +168,18 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
         PopStatus status = PopStatus.Empty;
         while (true)
         {
-            if (_pendingLength == 0 && !TryReadFrame())
+            if (_pendingLength == 0)
             {
-                break;
+                DirectReceive direct = TryReceiveDirect(context, queue, ref status);
+                if (direct == DirectReceive.Done)
+                {
+                    continue;
+                }
+
+                if (direct == DirectReceive.NoFrame || !TryReadFrame())
+                {
+                    break;
+                }
             }
 
             if (!TryPlacePendingFrame(context, queue, out status))
@@ -177,6 +189,156 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
         }
 
         context.FinishBatch(queue, status);
+    }
+
+    private enum DirectReceive
+    {
+        /// <summary>A frame was read (and placed, or dropped and logged).</summary>
+        Done,
+
+        /// <summary>The backend has no frame waiting (or failed, logged).</summary>
+        NoFrame,
+
+        /// <summary>Too few buffers held for the largest frame: use the bounce buffer.</summary>
+        NeedsBounce,
+    }
+
+    /// <summary>
+    /// Reads the next frame straight into held receive buffers when they can take the largest frame,
+    /// so the kernel's copy out of the tap is the only one.
+    /// </summary>
+    private DirectReceive TryReceiveDirect(VirtioDeviceContext context, SplitQueue queue, ref PopStatus status)
+    {
+        if (!_mergeable)
+        {
+            return DirectReceive.NeedsBounce;
+        }
+
+        long capacity = HeldCapacity();
+        while (capacity < VirtioNet.MaxFrameSize)
+        {
+            if (!TryHoldNextChain(queue, ref status, ref capacity))
+            {
+                return DirectReceive.NeedsBounce;
+            }
+        }
+
+        if (_rxChains[0].WritableLength < VirtioNet.HeaderSize)
+        {
+            return DirectReceive.NeedsBounce; // against the spec (each buffer holds a header): keep the header whole
+        }
+
+        int pieces = 0;
+        long offered = 0;
+        for (int c = 0; c < _rxChains.Count && offered < VirtioNet.MaxFrameSize; c++)
+        {
+            foreach (GuestBuffer buffer in _rxChains[c].Writable)
+            {
+                if (pieces == _rxPieces.Length)
+                {
+                    return DirectReceive.NeedsBounce; // a guest that posts buffers in crumbs
+                }
+
+                Span<byte> piece = context.Memory.GetSpan(buffer.Address, buffer.Length);
+                // SAFETY: the walker checked the range lies in guest RAM, and IGuestMemory's contract is
+                // that the memory behind a span never moves, so the address stays valid for the readv.
+                _rxPieces[pieces++] = new IoVector { Base = Unsafe.AsPointer(ref MemoryMarshal.GetReference(piece)), Length = (nuint)piece.Length };
+                offered += buffer.Length;
+            }
+        }
+
+        int length;
+        try
+        {
+            length = _backend.ReceiveFrame(_rxPieces.AsSpan(0, pieces));
+        }
+        catch (IOException e)
+        {
+            _log.Report(Name, GuestErrorKind.BackendIoError, e.Message);
+            return DirectReceive.NoFrame;
+        }
+
+        if (length == 0)
+        {
+            return DirectReceive.NoFrame;
+        }
+
+        if (length < VirtioNet.HeaderSize)
+        {
+            // The bytes went into buffers still held (not published): the guest never sees them.
+            _log.Report(Name, GuestErrorKind.BackendIoError, $"dropped a {length}-byte frame without a virtio-net header from the backend");
+            return DirectReceive.Done;
+        }
+
+        int used = ChainsCovering(length);
+        Span<byte> numBuffers = stackalloc byte[sizeof(ushort)];
+        BinaryPrimitives.WriteUInt16LittleEndian(numBuffers, (ushort)used);
+        GuestBufferList.Write(context.Memory, _rxChains[0].Writable, VirtioNet.HeaderNumBuffersOffset, numBuffers);
+        PublishUsedChains(queue, used, length);
+        status = PopStatus.Available;
+        return DirectReceive.Done;
+    }
+
+    /// <summary>Pops the next posted receive chain into the held list; false when the guest has none posted.</summary>
+    private bool TryHoldNextChain(SplitQueue queue, ref PopStatus status, ref long capacity)
+    {
+        while (true)
+        {
+            status = queue.TryPop(out DescriptorChain? chain);
+            if (status != PopStatus.Available)
+            {
+                return false;
+            }
+
+            if (chain!.WritableLength == 0)
+            {
+                _log.Report(Name, GuestErrorKind.MalformedRequest, $"receive buffer at head {chain.Head} has no writable bytes");
+                queue.AddUsed(chain.Head, 0);
+                continue;
+            }
+
+            _rxChains.Add(chain);
+            capacity += chain.WritableLength;
+            return true;
+        }
+    }
+
+    private long HeldCapacity()
+    {
+        long capacity = 0;
+        foreach (DescriptorChain held in _rxChains)
+        {
+            capacity += held.WritableLength;
+        }
+
+        return capacity;
+    }
+
+    /// <summary>How many held chains, from the first, a frame of <paramref name="length"/> bytes fills.</summary>
+    private int ChainsCovering(int length)
+    {
+        int used = 0;
+        for (long covered = 0; covered < length; used++)
+        {
+            covered += _rxChains[used].WritableLength;
+        }
+
+        return used;
+    }
+
+    /// <summary>Returns the first <paramref name="used"/> held chains to the guest with the frame's bytes in them.</summary>
+    private void PublishUsedChains(SplitQueue queue, int used, int length)
+    {
+        int offset = 0;
+        for (int i = 0; i < used; i++)
+        {
+            DescriptorChain chain = _rxChains[i];
+            int take = (int)Math.Min(chain.WritableLength, (uint)(length - offset));
+            queue.AddUsed(chain.Head, (uint)take);
+            offset += take;
+        }
+
+        _rxChains.RemoveRange(0, used);
     }
 
     private bool TryReadFrame()
@@ -212,29 +374,13 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
     private bool TryPlacePendingFrame(VirtioDeviceContext context, SplitQueue queue, out PopStatus status)
     {
         status = PopStatus.Available;
-        long capacity = 0;
-        foreach (DescriptorChain held in _rxChains)
-        {
-            capacity += held.WritableLength;
-        }
-
+        long capacity = HeldCapacity();
         while (capacity < _pendingLength && (_mergeable || _rxChains.Count == 0))
         {
-            status = queue.TryPop(out DescriptorChain? chain);
-            if (status != PopStatus.Available)
+            if (!TryHoldNextChain(queue, ref status, ref capacity))
             {
                 return false; // wait for the guest to post buffers (its kick re-runs this)
             }
-
-            if (chain!.WritableLength == 0)
-            {
-                _log.Report(Name, GuestErrorKind.MalformedRequest, $"receive buffer at head {chain.Head} has no writable bytes");
-                queue.AddUsed(chain.Head, 0);
-                continue;
-            }
-
-            _rxChains.Add(chain);
-            capacity += chain.WritableLength;
         }
 
         if (capacity < _pendingLength)
@@ -245,12 +391,7 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
             return true;
         }
 
-        int used = 0;
-        for (long covered = 0; covered < _pendingLength; used++)
-        {
-            covered += _rxChains[used].WritableLength;
-        }
-
+        int used = ChainsCovering(_pendingLength);
         BinaryPrimitives.WriteUInt16LittleEndian(_rxFrame.AsSpan(VirtioNet.HeaderNumBuffersOffset), (ushort)used);
         int offset = 0;
         for (int i = 0; i < used; i++)
@@ -258,11 +399,10 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
             DescriptorChain chain = _rxChains[i];
             int take = (int)Math.Min(chain.WritableLength, (uint)(_pendingLength - offset));
             GuestBufferList.Write(context.Memory, chain.Writable, 0, _rxFrame.AsSpan(offset, take));
-            queue.AddUsed(chain.Head, (uint)take);
             offset += take;
         }
 
-        _rxChains.RemoveRange(0, used);
+        PublishUsedChains(queue, used, _pendingLength);
         _pendingLength = 0;
         return true;
     }

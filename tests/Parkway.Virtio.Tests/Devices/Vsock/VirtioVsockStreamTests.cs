@@ -87,11 +87,7 @@ public sealed class VirtioVsockStreamTests
     public void Guest_close_flushes_to_the_host_which_reads_EOF_and_the_guest_gets_the_final_RST()
     {
         using var rig = new VsockRig();
-        using Socket listener = rig.ListenHost(1234);
-        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
-        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
-        using Socket host = listener.Accept();
-        host.ReceiveTimeout = 30_000;
+        using Socket host = rig.GuestConnects(GuestPort, 1234);
 
         rig.Guest.Send(rig.Guest.Header(V.OpReadWrite, GuestPort, 1234, 5), "bye!\n"u8);
         rig.Guest.Send(rig.Guest.Header(V.OpShutdown, GuestPort, 1234, flags: V.ShutdownReceive | V.ShutdownSend));
@@ -114,11 +110,7 @@ public sealed class VirtioVsockStreamTests
     public void Host_half_close_reaches_the_guest_as_shutdown_send_and_the_guest_can_still_answer()
     {
         using var rig = new VsockRig();
-        using Socket listener = rig.ListenHost(1234);
-        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
-        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
-        using Socket host = listener.Accept();
-        host.ReceiveTimeout = 30_000;
+        using Socket host = rig.GuestConnects(GuestPort, 1234);
         host.Send("question"u8);
         host.Shutdown(SocketShutdown.Send);
 
@@ -142,10 +134,7 @@ public sealed class VirtioVsockStreamTests
     public void Host_close_reaches_the_guest_as_a_shutdown_of_both_directions()
     {
         using var rig = new VsockRig();
-        using Socket listener = rig.ListenHost(1234);
-        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
-        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
-        Socket host = listener.Accept();
+        Socket host = rig.GuestConnects(GuestPort, 1234);
         host.Send("last words"u8);
         host.Dispose();
 
@@ -174,10 +163,7 @@ public sealed class VirtioVsockStreamTests
     public void Guest_data_for_a_host_that_closed_its_socket_ends_in_an_RST_and_the_VMM_survives_EPIPE()
     {
         using var rig = new VsockRig();
-        using Socket listener = rig.ListenHost(1234);
-        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
-        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
-        listener.Accept().Dispose();
+        rig.GuestConnects(GuestPort, 1234).Dispose();
 
         ushort op;
         do
@@ -197,10 +183,7 @@ public sealed class VirtioVsockStreamTests
     {
         using var rig = new VsockRig();
         rig.Guest.BufAlloc = 5000; // not a multiple of the 4 KiB receive buffers, so only the credit can stop at it
-        using Socket listener = rig.ListenHost(1234);
-        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
-        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
-        using Socket host = listener.Accept();
+        using Socket host = rig.GuestConnects(GuestPort, 1234);
         byte[] sent = RandomNumberGenerator.GetBytes(20_000);
         host.Send(sent);
 
@@ -240,10 +223,7 @@ public sealed class VirtioVsockStreamTests
     public void A_guest_that_ignores_the_credit_is_reset_and_the_VMM_buffer_stays_bounded()
     {
         using var rig = new VsockRig();
-        using Socket listener = rig.ListenHost(1234);
-        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
-        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
-        using Socket host = listener.Accept(); // never reads
+        using Socket host = rig.GuestConnects(GuestPort, 1234); // never reads
 
         byte[] chunk = new byte[VsockGuest.MaxSendPayload];
         long sent = 0;
@@ -319,11 +299,7 @@ public sealed class VirtioVsockStreamTests
     public void Device_reset_closes_every_host_socket_and_a_new_driver_can_connect_again()
     {
         using var rig = new VsockRig();
-        using Socket listener = rig.ListenHost(1234);
-        rig.Guest.Send(rig.Guest.Header(V.OpRequest, GuestPort, 1234));
-        Assert.Equal(V.OpResponse, rig.Guest.Receive().Header.Op);
-        using Socket host = listener.Accept();
-        host.ReceiveTimeout = 30_000;
+        using Socket host = rig.GuestConnects(GuestPort, 1234);
 
         rig.Driver.Write(VirtioMmioRegisters.Status, 0);
 

@@ -1,10 +1,13 @@
 using System.Buffers.Binary;
 
-namespace Parkway.HostTests.BareMetal;
+namespace Parkway.Efi;
 
 /// <summary>
-/// Encodes the handful of A64 instructions the bare-metal test guests need (Arm ARM, C6), with
-/// labels resolved in a second pass. Just enough to talk PSCI and poke the UART — no toolchain.
+/// Encodes the handful of A64 instructions Parkway writes into guest memory (Arm ARM, C6), with
+/// labels resolved in a second pass: the EFI runtime services blob, and the bare-metal guests of the
+/// host tests. Just enough to read a clock, do integer arithmetic, talk PSCI and poke the UART — no
+/// toolchain at build or run time. Registers are numbers 0..30; 31 is XZR/WZR where an instruction
+/// reads or stores a register, SP where it is a base or an ADD/SUB immediate operand (as in A64).
 /// </summary>
 public sealed class A64Assembler
 {
@@ -20,6 +23,10 @@ public sealed class A64Assembler
         _labels.Add(name, Offset);
         return this;
     }
+
+    /// <summary>Offset in bytes of a label defined so far.</summary>
+    /// <exception cref="KeyNotFoundException">No such label.</exception>
+    public int LabelOffset(string name) => _labels[name];
 
     /// <summary>MOVZ Xd, #imm16, LSL #(16*shift).</summary>
     public A64Assembler Movz(int rd, ushort imm16, int shift = 0) => Emit(0xD280_0000u | (uint)shift << 21 | (uint)imm16 << 5 | (uint)rd);
@@ -115,6 +122,63 @@ public sealed class A64Assembler
 
     /// <summary>MSR VBAR_EL1, Xt: where the EL1 exception vectors are.</summary>
     public A64Assembler MsrVbarEl1(int rt) => Emit(0xD518_C000u | (uint)rt);
+
+    /// <summary>MOV Xd, Xm (ORR Xd, XZR, Xm).</summary>
+    public A64Assembler MovRegister(int rd, int rm) => Emit(0xAA00_03E0u | (uint)rm << 16 | (uint)rd);
+
+    /// <summary>Loads a 64-bit constant into Xd: MOVZ for its lowest non-zero 16 bits (or 0), MOVK for every other non-zero 16 bits.</summary>
+    public A64Assembler Mov64(int rd, ulong value)
+    {
+        int first = 0;
+        while (value != 0 && (ushort)(value >> (16 * first)) == 0)
+        {
+            first++;
+        }
+
+        Movz(rd, (ushort)(value >> (16 * first)), first);
+        for (int shift = first + 1; shift < 4; shift++)
+        {
+            ushort part = (ushort)(value >> (16 * shift));
+            if (part != 0)
+            {
+                Movk(rd, part, shift);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>SUB Xd, Xn, Xm.</summary>
+    public A64Assembler SubRegister(int rd, int rn, int rm) => Emit(0xCB00_0000u | (uint)rm << 16 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>UDIV Xd, Xn, Xm (Xd = Xn / Xm, unsigned, rounded towards zero).</summary>
+    public A64Assembler Udiv(int rd, int rn, int rm) => Emit(0x9AC0_0800u | (uint)rm << 16 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>MADD Xd, Xn, Xm, Xa (Xd = Xa + Xn * Xm).</summary>
+    public A64Assembler Madd(int rd, int rn, int rm, int ra) => Emit(0x9B00_0000u | (uint)rm << 16 | (uint)ra << 10 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>MSUB Xd, Xn, Xm, Xa (Xd = Xa - Xn * Xm): with a UDIV, the remainder.</summary>
+    public A64Assembler Msub(int rd, int rn, int rm, int ra) => Emit(0x9B00_8000u | (uint)rm << 16 | (uint)ra << 10 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>MUL Xd, Xn, Xm (MADD with XZR).</summary>
+    public A64Assembler Mul(int rd, int rn, int rm) => Madd(rd, rn, rm, 31);
+
+    /// <summary>LSR Xd, Xn, #amount (UBFM Xd, Xn, #amount, #63).</summary>
+    public A64Assembler LsrImmediate(int rd, int rn, int amount) => Emit(0xD340_FC00u | (uint)amount << 16 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>CMP Xn, #imm12 (SUBS XZR, Xn, #imm12).</summary>
+    public A64Assembler CmpImmediate(int rn, uint imm12) => Emit(0xF100_001Fu | imm12 << 10 | (uint)rn << 5);
+
+    /// <summary>CSEL Xd, Xn, Xm, cond (Xd = cond ? Xn : Xm).</summary>
+    public A64Assembler Csel(int rd, int rn, int rm, A64Condition condition) =>
+        Emit(0x9A80_0000u | (uint)rm << 16 | (uint)condition << 12 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>CINC Xd, Xn, cond (Xd = cond ? Xn + 1 : Xn; CSINC Xd, Xn, Xn, !cond).</summary>
+    public A64Assembler Cinc(int rd, int rn, A64Condition condition) =>
+        Emit(0x9A80_0400u | (uint)rn << 16 | ((uint)condition ^ 1) << 12 | (uint)rn << 5 | (uint)rd);
+
+    /// <summary>RET (to X30).</summary>
+    public A64Assembler Ret() => Emit(0xD65F_03C0u);
 
     /// <summary>ISB.</summary>
     public A64Assembler Isb() => Emit(0xD503_3FDFu);
