@@ -3,12 +3,16 @@
 # Parkway boots a Debian 12 system (Debian's kernel and initramfs, systemd and udev, its root on a
 # virtio disk: scripts/lib/build-debian-rootfs.sh, copied in at /debian) with 2 of 8 possible CPUs
 # plugged (every possible vCPU exists in KVM; the unplugged ones are parked), then plugs two CPUs
-# and unplugs one over QMP. After each step it shows the guest's view from its own console (the
+# and unplugs one over QMP, then the guest reboots itself and comes back with the same plugged set.
+# After each step it shows the guest's view from its own console (the
 # image's parkway-guest unit prints nproc and the CPU lists; Debian's udev onlines new CPUs) and the
 # host's view (KVM vCPU descriptors = created, vcpu* threads = running).
 OUT=/tmp/parkway.out
 LOG=/tmp/parkway.log
 SOCK=/tmp/parkway.qmp
+EVENTS=/tmp/parkway.events
+# Parkway's stdin is the guest's hvc0 keyboard: a fifo opened read-write (never end of file).
+IN=/tmp/parkway.in
 WAIT_LIMIT=400
 
 say() { echo "$*"; }
@@ -50,15 +54,30 @@ guest_view() {
   exit 1
 }
 
+# wait_text TEXT: waits until parkway's output shows TEXT after the last mark (a prompt, no newline).
+wait_text() {
+  i=0
+  while [ $i -lt $((WAIT_LIMIT * 10)) ]; do
+    tail -n +"$((MARK + 1))" "$OUT" | grep -q "$1" && return 0
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  say "   guest: did not show \"$1\" in time; parkway's output:"
+  sed 's/^/   | /' "$OUT" "$LOG"
+  exit 1
+}
+
 say "== Parkway demo: vCPU hot-plug on arm64, real KVM =="
 say "test host: Linux $(uname -r) ($(uname -m)), /dev/kvm $([ -c /dev/kvm ] && echo present || echo MISSING)"
 say ""
 say "1. Boot Debian 12 (systemd, udev, root on a virtio disk) with 2 CPUs plugged and 8 possible"
-say "   \$ parkway run --kernel /debian/vmlinuz --initramfs /debian/initrd.img --disk path=/debian/rootfs.img --console virtio --cpus boot=2,max=8 --memory 1G --qmp unix:$SOCK --cmdline \"console=hvc0 root=/dev/vda ro quiet\""
+say "   \$ parkway run --kernel /debian/vmlinuz --initramfs /debian/initrd.img --disk path=/debian/rootfs.img --console virtio --cpus boot=2,max=8 --memory 1G --qmp unix:$SOCK --cmdline \"console=hvc0 root=/dev/vda ro quiet\" <> $IN"
 start=$(date +%s)
+mkfifo "$IN"
 parkway run --kernel /debian/vmlinuz --initramfs /debian/initrd.img --disk path=/debian/rootfs.img \
   --console virtio --cpus boot=2,max=8 --memory 1G \
-  --qmp unix:$SOCK --cmdline "console=hvc0 root=/dev/vda ro quiet" > "$OUT" 2> "$LOG" &
+  --qmp unix:$SOCK --cmdline "console=hvc0 root=/dev/vda ro quiet" <> "$IN" > "$OUT" 2> "$LOG" &
 PID=$!
 MARK=0
 guest_view "possible="
@@ -86,11 +105,48 @@ parkway qmp --socket $SOCK query-cpus-powerstate 2>&1 | tr -d ' ",{}[]' | grep -
   | paste - - - | awk '{printf "     %s %s %s\n", $1, $2, $3}'
 say ""
 
-# REBOOT STEP GOES HERE (issue 9 point 2, once in-process reboot lands): "4. Reboot: the plugged
-# set is kept" -- reboot the guest, show the RESET event, the same parkway PID, and the guest's
-# "online=0-1,3 enabled=0-1,3 nproc=3" again after it is back; then renumber the power-down step.
+say "4. Reboot from inside: root logs in on the guest's console (hvc0) and runs systemctl reboot"
+# A QMP client that stays connected across the reboot: it must get RESET on the same connection.
+parkway qmp --socket $SOCK --events 600 query-status > "$EVENTS" 2>&1 &
+LISTENER=$!
+started=$(cut -d' ' -f22 /proc/"$PID"/stat)
+wait_text "login: "
+mark
+say "   hvc0> root"
+printf 'root\n' > "$IN"
+wait_text "root@parkway-debian"
+mark
+say "   hvc0> systemctl reboot"
+printf 'systemctl reboot\n' > "$IN"
+i=0
+while [ $i -lt $((WAIT_LIMIT * 10)) ] && ! grep -q '"RESET"' "$EVENTS"; do sleep 0.1; i=$((i + 1)); done
+say "   qmp event on the connection opened before the reboot: RESET $(grep '"RESET"' "$EVENTS" | head -n 1 | grep -o '"data": *{[^}]*}')"
+guest_view "possible="
+guest_view "system="
+guest_view "online=0-1,3 enabled=0-1,3 nproc=3"
+if [ "$(cut -d' ' -f22 /proc/"$PID"/stat 2>/dev/null)" = "$started" ]; then
+  say "   the same parkway process (pid $PID) before and after: the plugged set came back, cpu2 stayed parked"
+else
+  say "   parkway pid $PID is not the process that booted the guest"
+  exit 1
+fi
+host_view
+kill "$LISTENER" 2>/dev/null
+say ""
 
-say "4. Power down through the ACPI power button: systemd shuts down, then PSCI SYSTEM_OFF"
+say "5. Power down through the ACPI power button: systemd shuts down, then PSCI SYSTEM_OFF"
+# systemd-logind may start watching the button well after systemd says "running" (a press before
+# that is lost inside the guest), so root logs in again and waits for logind's line first.
+mark
+printf '\n' > "$IN"
+wait_text "login: "
+mark
+say "   hvc0> root; wait until systemd-logind watches the power button"
+printf 'root\n' > "$IN"
+wait_text "root@parkway-debian"
+mark
+printf 'until journalctl -b -u systemd-logind | grep -q "Watching system buttons.*Power Button"; do sleep 1; done; echo button-"watched"\n' > "$IN"
+wait_text "button-watched"
 qmp system_powerdown
 wait "$PID"
 code=$?

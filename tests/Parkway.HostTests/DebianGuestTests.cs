@@ -20,7 +20,7 @@ public sealed class DebianScenarioFixture : IDisposable
         File.Copy(Path.Combine(cache, "kernels", "6.12", "modules", "tun.ko"), Path.Combine(_directory, "tun.ko"));
         HostTool.CompileStaticArm64("maketap.c", Path.Combine(_directory, "maketap"));
         // The image goes in as a copy (the test host's initramfs): the cached one stays pristine.
-        Run = ScenarioRun.Start("debian.sh", TimeSpan.FromMinutes(15),
+        Run = ScenarioRun.Start("debian.sh", TimeSpan.FromMinutes(22),
             [(Path.Combine(cache, "debian"), "/debian"), (_directory, "/debian-net")], HostMemoryMegabytes);
     }
 
@@ -35,7 +35,8 @@ public sealed class DebianScenarioFixture : IDisposable
 /// A Debian 12 system as the guest: Debian's kernel and initramfs, systemd and udev on a virtio
 /// disk, a tap NIC, the virtio console, ACPI, boot=1,max=4. Hot-plugged CPUs are onlined by
 /// Debian's udev (the image's rule, not a project script), the guest reaches the host over the tap,
-/// and the ACPI power button shuts systemd down cleanly, leaving a clean file system.
+/// reboots itself (root's `systemctl reboot` on hvc0) in the same Parkway process with its plugged
+/// set, and the ACPI power button shuts systemd down cleanly, leaving a clean file system.
 /// </summary>
 [Collection(Arm64HostCollection.Name)]
 public sealed class DebianGuestTests : IClassFixture<DebianScenarioFixture>
@@ -107,12 +108,46 @@ public sealed class DebianGuestTests : IClassFixture<DebianScenarioFixture>
         Assert.True(GuestLine("PARKWAY-GUEST ping ") == "PARKWAY-GUEST ping 169.254.20.1 ok", _run.Host.ToString());
     }
 
-    // REBOOT TEST GOES HERE (issue 9 point 2): the guest reboots, same Parkway PID and QMP client,
-    // RESET event, the plugged set (CPUs 0-1) online again. Scenarios/debian.sh marks its step.
+    [Fact]
+    public void GuestReboot_SameProcessAndQmpClient_ResetEvent_PluggedSetOnlineAgain()
+    {
+        string steps = string.Join('\n', _run.Host.LinesStartingWith($"SCENARIO {Case} step "));
+        Assert.True(_run.Host.FirstLineStartingWith($"SCENARIO {Case} step reboot-login ok") is not null, _run.Host.ToString());
+        Assert.True(_run.Host.FirstLineStartingWith($"SCENARIO {Case} step rebooted ok") is not null, steps);
+        // Same PID with the same start time: the very process that booted the guest the first time.
+        Assert.StartsWith("same=yes ", _run.Host.ValueAfter($"SCENARIO {Case} step reboot-process "), StringComparison.Ordinal);
+        // The listener's connection, opened before the plugs, saw the reset (QEMU's shape) on the same
+        // connection, before the power-down's SHUTDOWN.
+        List<string> events = Events();
+        int reset = events.FindIndex(static e => e.Contains("\"RESET\"", StringComparison.Ordinal));
+        Assert.True(reset >= 0, string.Join('\n', events));
+        Assert.Contains("\"guest\":true", events[reset].Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("guest-reset", events[reset], StringComparison.Ordinal);
+        Assert.True(events.FindIndex(static e => e.Contains("\"SHUTDOWN\"", StringComparison.Ordinal)) > reset, string.Join('\n', events));
+
+        // The guest's second boot: its first line, and every line after, from Debian's own udev.
+        List<string> lines = GuestLines();
+        int[] boots = [.. lines.Select(static (l, i) => (l, i)).Where(static p => p.l.StartsWith("PARKWAY-GUEST possible=", StringComparison.Ordinal)).Select(static p => p.i)];
+        Assert.True(boots.Length == 2, string.Join('\n', lines));
+        List<string> second = [.. lines.Skip(boots[1]).Where(static l => l.StartsWith("PARKWAY-GUEST ", StringComparison.Ordinal))];
+        Assert.StartsWith("PARKWAY-GUEST possible=0-3 present=0-3 ", second[0], StringComparison.Ordinal);
+        Assert.Contains(second, static l => l.StartsWith("PARKWAY-GUEST system=", StringComparison.Ordinal));
+        // The hot-plugged CPU 1 is online again; the unplugged CPU 2 never comes back.
+        Assert.Contains(second, static l => l.Contains("online=0-1 enabled=0-1 nproc=2", StringComparison.Ordinal));
+        Assert.DoesNotContain(second, static l => l.Contains("online=0-2", StringComparison.Ordinal) || l.Contains("enabled=0-2", StringComparison.Ordinal));
+        string json = _run.Host.ValueAfter($"SCENARIO {Case} cpus-fast-after-reboot ") ?? throw new InvalidOperationException(steps);
+        using JsonDocument reply = JsonDocument.Parse(json);
+        int[] indexes = [.. reply.RootElement.EnumerateArray().Select(static c => c.GetProperty("cpu-index").GetInt32()).Order()];
+        Assert.Equal([0, 1], indexes);
+    }
 
     [Fact]
     public void SystemPowerdown_SystemdShutsDown_ShutdownEvent_ExitZero_DiskClean()
     {
+        // After the reboot, logind watches the power button before the press, and the one press
+        // powers the guest off (a timeout presses again only to collect what the guest saw).
+        Assert.True(_run.Host.FirstLineStartingWith($"SCENARIO {Case} step button-watched ok") is not null, _run.Host.ToString());
+        Assert.True(_run.Host.FirstLineStartingWith($"SCENARIO {Case} step powerdown timeout") is null, _run.Host.ToString());
         Assert.True(_run.ExitCode(Case) == 0, _run.Host.ToString());
         Assert.Contains(Events(), static e => e.Contains("\"SHUTDOWN\"", StringComparison.Ordinal));
         Assert.True(_run.ExitCode("fsck") == 0, string.Join('\n', _run.Host.LinesStartingWith("SCENARIO fsck ")));

@@ -68,7 +68,7 @@ public sealed partial class Arm64VirtMachine
     /// <summary>
     /// Resets the machine on the thread in <see cref="Run"/> (never a vCPU thread, no lock held):
     /// vCPU threads stopped and joined; virtio transports, PL011, PL031, GED and CPU hot-plug
-    /// registers reset; every vCPU reset (KVM_ARM_VCPU_INIT, then PMU and stolen time); RAM zeroed
+    /// registers reset; the vGIC back to its power-on state; every vCPU reset (KVM_ARM_VCPU_INIT, then PMU and stolen time); RAM zeroed
     /// and the boot payload loaded again (kernel, initrd, FDT or EFI handoff + ACPI tables); slot 0
     /// made runnable at the kernel entry; RESET reported; the plugged CPUs' threads started (slot 0
     /// runs, the others wait for the guest's CPU_ON). A failure ends the machine with exit 1.
@@ -101,6 +101,9 @@ public sealed partial class Arm64VirtMachine
             _rtc?.Reset();
             Ged?.Reset();
             _hotplugRegisters?.Reset();
+            // After the devices (a line they lower stays low), before the vCPUs run again: no
+            // interrupt pending, active or enabled from the old guest survives into the new one.
+            Gic.ResetToPowerOnState();
             Cpus.ResetVcpus(ConfigureVcpuFeatures);
             Memory.ZeroAll();
             LoadGuest(Layout!);

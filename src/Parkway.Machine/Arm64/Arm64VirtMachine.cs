@@ -313,6 +313,9 @@ public sealed partial class Arm64VirtMachine : IMachine
         Gic.Initialize();
         StartupTrace.Mark("vGIC created and initialised");
         SetUpPmuAndStolenTime();
+        // Before any vCPU runs: what a reset writes back (VgicV3.Reset.cs).
+        Gic.RecordPowerOnState([.. Cpus.Slots.Select(static s => s.ArchId)]);
+        StartupTrace.Mark("vGIC power-on state recorded");
     }
 
     private void InstallPsciPolicy()

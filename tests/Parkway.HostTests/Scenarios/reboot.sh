@@ -1,7 +1,10 @@
 # Guest reboot in the same Parkway process, and what a distribution expects of the machine (date,
 # PMU, stolen time). One host boot, three VMs:
 #   acpi   boot=2,max=4, ACPI: plug CPUs 2 and 3, unplug 3, the guest reboots (its power button is
-#          its reboot button here), comes back with 0-2 online; then QMP system_reset; then quit
+#          its reboot button here), comes back with 0-2 online; then QMP system_reset; the button
+#          again (it must reach the guest after both resets: the guest reboots once more); then quit
+#   pd     boot=1,max=2, ACPI: plug CPU 1, the guest reboots itself, then system_powerdown powers
+#          it off: SHUTDOWN, exit 0
 #   fdt    --acpi off: the guest reboots itself after 3 s; two boots, then quit
 #   exit   --on-reset exit: the guest's reboot ends Parkway with exit 0 and SHUTDOWN guest-reset
 # Each step prints "STEP <name> ..." lines for the xunit side.
@@ -120,6 +123,18 @@ request system-reset system_reset
 expect_event host-reset '"RESET".*"host-qmp-system-reset"'
 expect_guest host-reset-online "online=0-2 enabled=0-2"
 counts after-system-reset
+# The boot's first line also says "online=0-2 enabled=0-2": wait for the watch loop's own line
+# (it arms the power-button reader right after printing it), then a moment.
+expect_guest host-reset-watching "GUEST online=0-2 enabled=0-2"
+sleep 1
+
+# The power button after both resets: the GED's interrupt reaches the third boot (it reboots again).
+mark
+request press-after-resets system_powerdown
+expect_guest button-after-resets "PARKWAY-GUEST power-button"
+expect_guest third-rebooting "PARKWAY-GUEST rebooting"
+expect_guest third-boot-online "GUEST online=0-2 enabled=0-2"
+counts after-third-boot
 
 request quit quit
 wait $PID
@@ -129,6 +144,39 @@ kill $LISTENER 2>/dev/null
 wait $LISTENER 2>/dev/null
 sed 's/^/STEP events: /' /tmp/events.out
 dump acpi
+
+# --- powerdown --------------------------------------------------------------------------------
+# After a reset, the power button powers the guest off: boot=1,max=2 with a CPU plugged, the guest
+# reboots itself (parkway.reboot-after, every boot), and on the second boot, before its timer
+# runs out, system_powerdown: the guest powers off, SHUTDOWN, exit 0.
+rm -f $SOCK
+MARK=0
+parkway run $GUEST_ARGS --cpus boot=1,max=2 \
+  --cmdline "console=ttyAMA0 quiet parkway.watch parkway.reboot-after=40" \
+  --qmp unix:$SOCK --log-level info > $OUT 2> /tmp/vmm.err &
+PID=$!
+if wait_for_line $OUT "PARKWAY-GUEST ready" $PID; then echo "STEP pd-boot ok"; else echo "STEP pd-boot failed"; fi
+parkway qmp --socket $SOCK --events 300 query-status > /tmp/events.out 2>&1 &
+LISTENER=$!
+mark
+request pd-plug device_add driver=host-arm-cpu id=cpu1 socket-id=0 cluster-id=0 core-id=1 thread-id=0
+expect_guest pd-plugged "online=0-1 enabled=0-1"
+mark
+expect_guest pd-rebooting "PARKWAY-GUEST rebooting" 600
+expect_event pd-reset '"RESET".*"guest-reset"'
+expect_guest pd-second-boot "GUEST online=0-1 enabled=0-1" 600
+# Not the boot's first line (it says "online=0-1 enabled=0-1" too): the watch loop's, which arms its power-button reader right after printing that line.
+sleep 1
+mark
+request pd-press system_powerdown
+expect_guest pd-button "PARKWAY-GUEST power-button" 300
+wait $PID
+echo "STEP pd-exit code=$? boots=$(grep -c 'PARKWAY-GUEST possible=' $OUT) rebooting=$(grep -c 'PARKWAY-GUEST rebooting' $OUT)"
+sleep 1
+kill $LISTENER 2>/dev/null
+wait $LISTENER 2>/dev/null
+sed 's/^/STEP pd-events: /' /tmp/events.out
+dump pd
 
 # --- fdt --------------------------------------------------------------------------------------
 rm -f $SOCK
