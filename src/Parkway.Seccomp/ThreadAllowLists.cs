@@ -126,7 +126,8 @@ public static class ThreadAllowLists
         // registrations removed (KVM_IOEVENTFD / KVM_IRQFD with the DEASSIGN flag).
         new Always("rt_sigaction"), new ArgumentIn("ioctl", 1, [KvmIoctls.Ioeventfd, KvmIoctls.Irqfd]),
         // A machine reset on the main thread: each vCPU re-initialised (KVM_ARM_VCPU_INIT, in the
-        // vCPU list) and its PMU and stolen-time attributes set again or read back.
+        // vCPU list), its PMU and stolen-time attributes set again or read back, and the vGIC's
+        // registers written back to their power-on values (KVM_SET_DEVICE_ATTR on the GIC device).
         new ArgumentIn("ioctl", 1, [KvmIoctls.SetDeviceAttr, KvmIoctls.GetDeviceAttr, KvmIoctls.HasDeviceAttr]),
         // A snapshot (QMP migrate file:PATH, on the thread pool) creates its file and sizes it
         // before writing the sparse memory image. Only the process list has these: vCPU and device
