@@ -73,10 +73,13 @@ wait_deleted() {
 fd_count() { ls /proc/$PID/fd | wc -l; }
 thread_count() { sed -n 's/^Threads:[[:space:]]*//p' /proc/$PID/status; }
 rss_kib() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' /proc/$PID/status; }
-# guest_ram_kib: resident KiB of the guest RAM mapping (512 MiB, placed 2 MiB aligned in a mapping
-# at most 2 MiB larger): the part of Parkway's RSS that is the guest's own memory.
+# guest_ram_kib: resident KiB of the guest RAM (512 MiB, placed 2 MiB aligned in a mapping at most
+# 2 MiB larger): the part of Parkway's RSS that is the guest's own memory. Its top 2 MiB (boot data,
+# MADV_NOHUGEPAGE) is a VMA of its own, right after the rest.
 guest_ram_kib() {
-  awk '/^[0-9a-f]+-[0-9a-f]+ / { inside = 0 } /^Size:/ { inside = ($2 >= 524288 && $2 <= 526336) } inside && /^Rss:/ { sum += $2 } END { print sum + 0 }' /proc/$PID/smaps
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { split($1, range, "-"); start = range[1]; end = range[2]; inside = 0; next }
+       /^Size:/ { if ($2 >= 520192 && $2 <= 526336) { inside = 1; ram_end = end } else { inside = (start == ram_end && $2 == 2048) } }
+       inside && /^Rss:/ { sum += $2 } END { print sum + 0 }' /proc/$PID/smaps
 }
 # metric NAME: the last metrics line's value of "NAME" (a number).
 metric() { tail -n 1 $METRICS | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
