@@ -110,6 +110,9 @@ say "4. Reboot from inside: root logs in on the guest's console (hvc0) and runs 
 parkway qmp --socket $SOCK --events 600 query-status > "$EVENTS" 2>&1 &
 LISTENER=$!
 started=$(cut -d' ' -f22 /proc/"$PID"/stat)
+# The first login prompt went by during step 1; an empty line makes getty print it again.
+mark
+printf '\n' > "$IN"
 wait_text "login: "
 mark
 say "   hvc0> root"
