@@ -74,24 +74,8 @@ public sealed partial class Arm64VirtMachine : ISnapshotMachine
             throw new ConfigurationException($"--incoming: the snapshot is inconsistent ({snapshot.Cpus.Count} CPU slots for max={config.Cpus.Max}, {file.MemorySize} bytes of memory for {config.MemoryBytes})");
         }
 
-        Stream? serial = OpenSerial(config.Serial);
-        if (serial is not null && config.VirtioDevices.Console == ConsoleDevice.Virtio)
-        {
-            serial = Stream.Synchronized(serial);
-        }
-
-        // The devices' host side (images, taps, sockets) is given anew on the command line and
-        // opened before KVM is touched, as in a normal build; it must match the snapshot's devices.
-        VirtioDeviceSet virtio;
-        try
-        {
-            virtio = VirtioDeviceSet.Open(config.VirtioDevices, serial, logger, OpenConsoleInput(config));
-        }
-        catch
-        {
-            serial?.Dispose();
-            throw;
-        }
+        // The devices' host side is given anew on the command line; it must match the snapshot's devices.
+        (Stream? serial, VirtioDeviceSet virtio) = OpenHostDevices(config, logger);
 
         try
         {

@@ -122,23 +122,7 @@ public sealed partial class Arm64VirtMachine : IMachine
         }
 
         Arm64BootLayout layout = Arm64BootLayout.Compute(kernel, initrdSize, VirtMemoryMap.RamBase, config.MemoryBytes);
-        Stream? serial = OpenSerial(config.Serial);
-        // A virtio console shares the --serial destination with the PL011 from its own thread.
-        if (serial is not null && config.VirtioDevices.Console == ConsoleDevice.Virtio)
-        {
-            serial = Stream.Synchronized(serial);
-        }
-
-        VirtioDeviceSet virtio;
-        try
-        {
-            virtio = VirtioDeviceSet.Open(config.VirtioDevices, serial, logger, OpenConsoleInput(config));
-        }
-        catch
-        {
-            serial?.Dispose();
-            throw;
-        }
+        (Stream? serial, VirtioDeviceSet virtio) = OpenHostDevices(config, logger);
 
         StartupTrace.Mark("configuration checked (kernel header, layout, serial, device backends)");
         Arm64VirtMachine machine;
@@ -346,6 +330,30 @@ public sealed partial class Arm64VirtMachine : IMachine
         var hotplug = _hotplugRegisters = new CpuHotplugRegisters(new CpuHotplugBackend(Cpus));
         hotplug.ReportTo(guestErrors);
         Mmio.Register(VirtMemoryMap.CpuHotplugBase, VirtMemoryMap.CpuHotplugSize, new CpuHotplugDevice(hotplug));
+    }
+
+    /// <summary>
+    /// The --serial destination and the virtio devices' host side (images, taps, sockets), opened
+    /// before KVM is touched, by a normal build and by a restore alike; nothing stays open on failure.
+    /// </summary>
+    private static (Stream? Serial, VirtioDeviceSet Virtio) OpenHostDevices(VmConfig config, ILogger logger)
+    {
+        Stream? serial = OpenSerial(config.Serial);
+        // A virtio console shares the --serial destination with the PL011 from its own thread.
+        if (serial is not null && config.VirtioDevices.Console == ConsoleDevice.Virtio)
+        {
+            serial = Stream.Synchronized(serial);
+        }
+
+        try
+        {
+            return (serial, VirtioDeviceSet.Open(config.VirtioDevices, serial, logger, OpenConsoleInput(config)));
+        }
+        catch
+        {
+            serial?.Dispose();
+            throw;
+        }
     }
 
     private static Stream? OpenSerial(SerialConfig serial) => serial.Mode switch

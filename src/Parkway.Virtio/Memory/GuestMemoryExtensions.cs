@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Parkway.Virtio.Memory;
 
@@ -16,6 +18,18 @@ public static class GuestMemoryExtensions
         return memory.TryGetSpan(address, length, out Span<byte> span)
             ? span
             : throw new GuestMemoryFaultException(address, length);
+    }
+
+    /// <summary>
+    /// An iovec over a guest range, for handing guest buffers to the kernel by address (readv,
+    /// writev, preadv, pwritev) without a copy; a <see cref="GuestMemoryFaultException"/> outside RAM.
+    /// </summary>
+    public static unsafe Parkway.Interop.IoVector GetIoVector(this IGuestMemory memory, ulong address, ulong length)
+    {
+        Span<byte> range = memory.GetSpan(address, length);
+        // SAFETY: IGuestMemory's contract is that the memory behind a span never moves, so its
+        // address stays valid after the span itself is gone (for the duration of the device).
+        return new Parkway.Interop.IoVector { Base = Unsafe.AsPointer(ref MemoryMarshal.GetReference(range)), Length = (nuint)range.Length };
     }
 
     /// <summary>True when the whole range is guest RAM.</summary>

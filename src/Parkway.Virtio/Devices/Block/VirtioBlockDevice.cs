@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using Parkway.Interop;
 using Parkway.Virtio.Diagnostics;
@@ -17,7 +15,7 @@ namespace Parkway.Virtio.Devices.Block;
 /// byte: OK, IOERR (bad sector range, read-only disk, host I/O error) or UNSUPP (unknown type).
 /// A request whose chain has no writable byte cannot carry a status; it is returned with length 0.
 /// </summary>
-public sealed unsafe class VirtioBlockDevice : IVirtioDevice
+public sealed class VirtioBlockDevice : IVirtioDevice
 {
     /// <summary>Queue size offered to the driver.</summary>
     public const ushort QueueSize = 256;
@@ -268,10 +266,7 @@ public sealed unsafe class VirtioBlockDevice : IVirtioDevice
             // One preadv/pwritev straight between the image and the guest's buffers.
             for (int i = 0; i < pieces.Count; i++)
             {
-                Span<byte> guest = memory.GetSpan(pieces[i].Address, pieces[i].Length);
-                // SAFETY: the range was checked to lie in guest RAM, and IGuestMemory's contract is
-                // that the memory behind a span never moves, so the address stays valid for the call.
-                _vectors[i] = new IoVector { Base = Unsafe.AsPointer(ref MemoryMarshal.GetReference(guest)), Length = (nuint)guest.Length };
+                _vectors[i] = memory.GetIoVector(pieces[i].Address, pieces[i].Length);
             }
 
             if (toGuest)

@@ -3,8 +3,8 @@ using Parkway.Interop;
 namespace Parkway.Virtio.Devices.Net;
 
 /// <summary>
-/// Frames over a non-blocking descriptor that keeps message boundaries: one read(2) is one frame,
-/// one write(2) is one frame. A tap fd (<see cref="TapBackend"/>) or, in tests, a SOCK_SEQPACKET
+/// Frames over a non-blocking descriptor that keeps message boundaries: one readv(2) is one frame,
+/// one writev(2) is one frame. A tap fd (<see cref="TapBackend"/>) or, in tests, a SOCK_SEQPACKET
 /// socket standing in for one.
 /// </summary>
 public unsafe class FdFrameBackend : INetBackend
@@ -21,30 +21,10 @@ public unsafe class FdFrameBackend : INetBackend
     /// <inheritdoc />
     public int ReceiveFrame(Span<byte> buffer)
     {
-        while (true)
+        fixed (byte* pointer = buffer)
         {
-            nint read;
-            fixed (byte* pointer = buffer)
-            {
-                // SAFETY: pointer covers buffer.Length bytes, pinned for the call.
-                read = Libc.Read(Handle, pointer, (nuint)buffer.Length);
-            }
-
-            if (read >= 0)
-            {
-                return (int)read;
-            }
-
-            int errno = Errno.Last;
-            if (errno == Errno.EAGAIN)
-            {
-                return 0;
-            }
-
-            if (errno != Errno.EINTR)
-            {
-                throw new IOException($"read(frame): {Errno.Describe(errno)}", errno);
-            }
+            // SAFETY: pointer covers buffer.Length bytes, pinned until the read below returns.
+            return ReceiveFrame([new IoVector { Base = pointer, Length = (nuint)buffer.Length }]);
         }
     }
 
@@ -83,25 +63,10 @@ public unsafe class FdFrameBackend : INetBackend
     /// <inheritdoc />
     public void SendFrame(ReadOnlySpan<byte> frame)
     {
-        while (true)
+        fixed (byte* pointer = frame)
         {
-            nint written;
-            fixed (byte* pointer = frame)
-            {
-                // SAFETY: pointer covers frame.Length bytes, pinned for the call.
-                written = Libc.Write(Handle, pointer, (nuint)frame.Length);
-            }
-
-            if (written >= 0)
-            {
-                return;
-            }
-
-            int errno = Errno.Last;
-            if (errno != Errno.EINTR)
-            {
-                throw new IOException($"write(frame): {Errno.Describe(errno)}", errno);
-            }
+            // SAFETY: pointer covers frame.Length bytes, pinned until the write below returns.
+            SendFrame([new IoVector { Base = pointer, Length = (nuint)frame.Length }]);
         }
     }
 

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Parkway.Interop;
 using Parkway.Virtio.Diagnostics;
 using Parkway.Virtio.Events;
@@ -24,7 +22,7 @@ namespace Parkway.Virtio.Devices.Net;
 /// <para>Offloads: CSUM / HOST_TSO* are the guest's to use on transmit (the header passes through
 /// the tap); GUEST_CSUM / GUEST_TSO* / GUEST_ECN negotiated become TUNSETOFFLOAD at activation.</para>
 /// </summary>
-public sealed unsafe class VirtioNetDevice : IVirtioDevice
+public sealed class VirtioNetDevice : IVirtioDevice
 {
     private readonly INetBackend _backend;
     private readonly MacAddress _mac;
@@ -267,10 +265,7 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
                     return DirectReceive.NeedsBounce; // a guest that posts buffers in crumbs
                 }
 
-                Span<byte> piece = context.Memory.GetSpan(buffer.Address, buffer.Length);
-                // SAFETY: the walker checked the range lies in guest RAM, and IGuestMemory's contract is
-                // that the memory behind a span never moves, so the address stays valid for the readv.
-                _rxPieces[pieces++] = new IoVector { Base = Unsafe.AsPointer(ref MemoryMarshal.GetReference(piece)), Length = (nuint)piece.Length };
+                _rxPieces[pieces++] = context.Memory.GetIoVector(buffer.Address, buffer.Length);
                 offered += buffer.Length;
             }
         }
@@ -484,10 +479,7 @@ public sealed unsafe class VirtioNetDevice : IVirtioDevice
 
         for (int i = 0; i < buffers.Count; i++)
         {
-            Span<byte> piece = context.Memory.GetSpan(buffers[i].Address, buffers[i].Length);
-            // SAFETY: the walker checked the range lies in guest RAM, and IGuestMemory's contract is
-            // that the memory behind a span never moves, so its address stays valid for the writev below.
-            _txPieces[i] = new IoVector { Base = Unsafe.AsPointer(ref MemoryMarshal.GetReference(piece)), Length = (nuint)piece.Length };
+            _txPieces[i] = context.Memory.GetIoVector(buffers[i].Address, buffers[i].Length);
         }
 
         _backend.SendFrame(_txPieces.AsSpan(0, buffers.Count));
