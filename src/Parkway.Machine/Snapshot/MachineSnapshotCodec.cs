@@ -5,8 +5,8 @@ namespace Parkway.Machine.Snapshot;
 
 /// <summary>
 /// Turns a <see cref="MachineSnapshot"/> into the file's sections and back (docs/snapshot.md has
-/// each section's field order). Little-endian integers; strings are a 32-bit byte count and UTF-8;
-/// an absent value is a zero byte, a present one a one byte and the value.
+/// each section's field order). Little-endian integers; lists, strings and optional values as in
+/// <see cref="SnapshotBinary"/>.
 /// </summary>
 public static class MachineSnapshotCodec
 {
@@ -75,9 +75,9 @@ public static class MachineSnapshotCodec
         w.Write(m.HotpluggableBoot);
         w.Write(m.MemoryBytes);
         w.Write(m.Acpi);
-        WriteString(w, m.KernelPath);
-        WriteOptionalString(w, m.InitramfsPath);
-        WriteString(w, m.Cmdline);
+        w.WriteText(m.KernelPath);
+        w.WriteOptionalText(m.InitramfsPath);
+        w.WriteText(m.Cmdline);
     }
 
     private static SnapshotMachineConfig ReadMachine(BinaryReader r)
@@ -87,9 +87,9 @@ public static class MachineSnapshotCodec
         bool hotpluggableBoot = r.ReadBoolean();
         ulong memory = r.ReadUInt64();
         bool acpi = r.ReadBoolean();
-        string kernel = ReadString(r);
-        string? initrd = ReadOptionalString(r);
-        string cmdline = ReadString(r);
+        string kernel = r.ReadText();
+        string? initrd = r.ReadOptionalText();
+        string cmdline = r.ReadText();
         if (boot < 1 || max < boot || max > CpuConfig.AbsoluteMaxCpus || topology.Count != max)
         {
             throw new SnapshotFormatException($"corrupt snapshot (Machine section: boot={boot}, max={max}, {topology})");
@@ -98,120 +98,78 @@ public static class MachineSnapshotCodec
         return new SnapshotMachineConfig(boot, max, topology, hotpluggableBoot, memory, acpi, kernel, initrd, cmdline);
     }
 
-    private static void WriteCpus(BinaryWriter w, IReadOnlyList<CpuSlotSnapshot> cpus)
+    private static void WriteCpus(BinaryWriter w, IReadOnlyList<CpuSlotSnapshot> cpus) => w.WriteList(cpus, WriteCpu);
+
+    private static List<CpuSlotSnapshot> ReadCpus(BinaryReader r) => r.ReadList(CpuConfig.AbsoluteMaxCpus, ReadCpu);
+
+    private static void WriteCpu(BinaryWriter w, CpuSlotSnapshot c)
     {
-        w.Write(cpus.Count);
-        foreach (CpuSlotSnapshot c in cpus)
+        w.Write(c.Index);
+        w.Write(c.ArchId);
+        w.Write(c.IsEnabled);
+        w.Write(c.IsInserting);
+        w.Write(c.IsRemovePending);
+        w.Write(c.IsRemoving);
+        w.Write(c.IsPoweredOn);
+        w.WriteOptionalText(c.DeviceId);
+        w.WriteOptional(c.UnplugRequestedAt, static (w, at) => w.Write(at.UtcTicks));
+        w.WriteOptional(c.UnplugDeadlineRemaining, static (w, left) => w.Write(left.Ticks));
+        w.WriteOptional(c.LastOst, static (w, ost) =>
         {
-            w.Write(c.Index);
-            w.Write(c.ArchId);
-            w.Write(c.IsEnabled);
-            w.Write(c.IsInserting);
-            w.Write(c.IsRemovePending);
-            w.Write(c.IsRemoving);
-            w.Write(c.IsPoweredOn);
-            WriteOptionalString(w, c.DeviceId);
-            w.Write(c.UnplugRequestedAt.HasValue);
-            if (c.UnplugRequestedAt is { } at)
-            {
-                w.Write(at.UtcTicks);
-            }
-
-            w.Write(c.UnplugDeadlineRemaining.HasValue);
-            if (c.UnplugDeadlineRemaining is { } left)
-            {
-                w.Write(left.Ticks);
-            }
-
-            w.Write(c.LastOst.HasValue);
-            if (c.LastOst is { } ost)
-            {
-                w.Write(ost.Event);
-                w.Write(ost.Status);
-            }
-
-            w.Write(c.MpState);
-            w.Write(c.Registers.Count);
-            foreach (VcpuRegister register in c.Registers)
-            {
-                w.Write(register.Id);
-                w.Write(register.Value.Length);
-                w.Write(register.Value);
-            }
-        }
+            w.Write(ost.Event);
+            w.Write(ost.Status);
+        });
+        w.Write(c.MpState);
+        w.WriteList(c.Registers, static (w, register) =>
+        {
+            w.Write(register.Id);
+            w.Write(register.Value.Length);
+            w.Write(register.Value);
+        });
     }
 
-    private static List<CpuSlotSnapshot> ReadCpus(BinaryReader r)
+    private static CpuSlotSnapshot ReadCpu(BinaryReader r)
     {
-        int count = Count(r, CpuConfig.AbsoluteMaxCpus);
-        var cpus = new List<CpuSlotSnapshot>(count);
-        for (int i = 0; i < count; i++)
+        int index = r.ReadInt32();
+        ulong archId = r.ReadUInt64();
+        bool enabled = r.ReadBoolean(), inserting = r.ReadBoolean(), removePending = r.ReadBoolean(), removing = r.ReadBoolean(), poweredOn = r.ReadBoolean();
+        string? deviceId = r.ReadOptionalText();
+        DateTimeOffset? unplugAt = r.ReadOptional(static r => new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero));
+        TimeSpan? deadlineLeft = r.ReadOptional(static r => TimeSpan.FromTicks(r.ReadInt64()));
+        if (deadlineLeft < TimeSpan.Zero)
         {
-            int index = r.ReadInt32();
-            ulong archId = r.ReadUInt64();
-            bool enabled = r.ReadBoolean(), inserting = r.ReadBoolean(), removePending = r.ReadBoolean(), removing = r.ReadBoolean(), poweredOn = r.ReadBoolean();
-            string? deviceId = ReadOptionalString(r);
-            DateTimeOffset? unplugAt = r.ReadBoolean() ? new DateTimeOffset(r.ReadInt64(), TimeSpan.Zero) : null;
-            TimeSpan? deadlineLeft = r.ReadBoolean() ? TimeSpan.FromTicks(r.ReadInt64()) : null;
-            if (deadlineLeft < TimeSpan.Zero)
-            {
-                throw new SnapshotFormatException($"corrupt snapshot (Cpus section: slot {index} has {deadlineLeft} left of its unplug deadline)");
-            }
-            (uint, uint)? ost = r.ReadBoolean() ? (r.ReadUInt32(), r.ReadUInt32()) : null;
-            uint mpState = r.ReadUInt32();
-            int registerCount = Count(r, 1 << 16);
-            var registers = new List<VcpuRegister>(registerCount);
-            for (int j = 0; j < registerCount; j++)
-            {
-                ulong id = r.ReadUInt64();
-                int length = Count(r, 256);
-                registers.Add(new VcpuRegister(id, Bytes(r, length)));
-            }
-
-            cpus.Add(new CpuSlotSnapshot(index, archId, enabled, inserting, removePending, removing, poweredOn, deviceId, unplugAt, ost, mpState, registers, deadlineLeft));
+            throw new SnapshotFormatException($"corrupt snapshot (Cpus section: slot {index} has {deadlineLeft} left of its unplug deadline)");
         }
 
-        return cpus;
+        (uint, uint)? ost = r.ReadOptional(static r => (r.ReadUInt32(), r.ReadUInt32()));
+        uint mpState = r.ReadUInt32();
+        List<VcpuRegister> registers = r.ReadList(1 << 16, static r => new VcpuRegister(r.ReadUInt64(), r.ReadBytesExactly(r.ReadCount(256))));
+        return new CpuSlotSnapshot(index, archId, enabled, inserting, removePending, removing, poweredOn, deviceId, unplugAt, ost, mpState, registers, deadlineLeft);
     }
 
     private static void WriteGic(BinaryWriter w, GicSnapshot gic)
     {
         WriteRegisters(w, gic.Distributor);
-        w.Write(gic.Cpus.Count);
-        foreach (GicCpuSnapshot cpu in gic.Cpus)
+        w.WriteList(gic.Cpus, static (w, cpu) =>
         {
             w.Write(cpu.Mpidr);
             WriteRegisters(w, cpu.Redistributor);
-            w.Write(cpu.CpuInterface.Count);
-            foreach (GicSystemRegisterValue register in cpu.CpuInterface)
+            w.WriteList(cpu.CpuInterface, static (w, register) =>
             {
                 w.Write(register.Encoding);
                 w.Write(register.Value);
-            }
-        }
-
+            });
+        });
         WriteRegisters(w, gic.LineLevels);
     }
 
     private static GicSnapshot ReadGic(BinaryReader r)
     {
         List<GicRegisterValue> distributor = ReadRegisters(r);
-        int count = Count(r, CpuConfig.AbsoluteMaxCpus);
-        var cpus = new List<GicCpuSnapshot>(count);
-        for (int i = 0; i < count; i++)
-        {
-            ulong mpidr = r.ReadUInt64();
-            List<GicRegisterValue> redistributor = ReadRegisters(r);
-            int sysregCount = Count(r, 256);
-            var sysregs = new List<GicSystemRegisterValue>(sysregCount);
-            for (int j = 0; j < sysregCount; j++)
-            {
-                sysregs.Add(new GicSystemRegisterValue(r.ReadUInt64(), r.ReadUInt64()));
-            }
-
-            cpus.Add(new GicCpuSnapshot(mpidr, redistributor, sysregs));
-        }
-
+        List<GicCpuSnapshot> cpus = r.ReadList(CpuConfig.AbsoluteMaxCpus, static r => new GicCpuSnapshot(
+            r.ReadUInt64(),
+            ReadRegisters(r),
+            r.ReadList(256, static r => new GicSystemRegisterValue(r.ReadUInt64(), r.ReadUInt64()))));
         return new GicSnapshot(distributor, cpus, ReadRegisters(r));
     }
 
@@ -229,11 +187,7 @@ public static class MachineSnapshotCodec
             w.Write(acpi.GedPendingEvents);
             w.Write(acpi.HotplugSelector);
             w.Write(acpi.HotplugCommand);
-            w.Write(acpi.OstEvents.Count);
-            foreach (uint ost in acpi.OstEvents)
-            {
-                w.Write(ost);
-            }
+            w.WriteList(acpi.OstEvents, static (w, ost) => w.Write(ost));
         }
 
         VirtioSnapshotCodec.Write(w, devices.Virtio);
@@ -247,71 +201,19 @@ public static class MachineSnapshotCodec
         {
             uint ged = r.ReadUInt32(), selector = r.ReadUInt32();
             byte command = r.ReadByte();
-            int count = Count(r, CpuConfig.AbsoluteMaxCpus);
-            uint[] ost = new uint[count];
-            for (int i = 0; i < count; i++)
-            {
-                ost[i] = r.ReadUInt32();
-            }
-
-            acpi = new AcpiDevicesState(ged, selector, command, ost);
+            acpi = new AcpiDevicesState(ged, selector, command, r.ReadList(CpuConfig.AbsoluteMaxCpus, static r => r.ReadUInt32()));
         }
 
         return new DeviceSnapshot(uart, acpi, VirtioSnapshotCodec.Read(r));
     }
 
-    private static void WriteRegisters(BinaryWriter w, IReadOnlyList<GicRegisterValue> registers)
-    {
-        w.Write(registers.Count);
-        foreach (GicRegisterValue register in registers)
+    private static void WriteRegisters(BinaryWriter w, IReadOnlyList<GicRegisterValue> registers) =>
+        w.WriteList(registers, static (w, register) =>
         {
             w.Write(register.Offset);
             w.Write(register.Value);
-        }
-    }
+        });
 
-    private static List<GicRegisterValue> ReadRegisters(BinaryReader r)
-    {
-        int count = Count(r, 1 << 16);
-        var registers = new List<GicRegisterValue>(count);
-        for (int i = 0; i < count; i++)
-        {
-            registers.Add(new GicRegisterValue(r.ReadUInt32(), r.ReadUInt32()));
-        }
-
-        return registers;
-    }
-
-    internal static int Count(BinaryReader r, int max)
-    {
-        int count = r.ReadInt32();
-        return count >= 0 && count <= max ? count : throw new SnapshotFormatException($"corrupt snapshot (a count of {count}, at most {max} expected)");
-    }
-
-    internal static byte[] Bytes(BinaryReader r, int length)
-    {
-        byte[] bytes = r.ReadBytes(length);
-        return bytes.Length == length ? bytes : throw new EndOfStreamException("section ends inside a value");
-    }
-
-    internal static void WriteString(BinaryWriter w, string value)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(value);
-        w.Write(bytes.Length);
-        w.Write(bytes);
-    }
-
-    internal static string ReadString(BinaryReader r) =>
-        new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Bytes(r, Count(r, 1 << 20)));
-
-    internal static void WriteOptionalString(BinaryWriter w, string? value)
-    {
-        w.Write(value is not null);
-        if (value is not null)
-        {
-            WriteString(w, value);
-        }
-    }
-
-    internal static string? ReadOptionalString(BinaryReader r) => r.ReadBoolean() ? ReadString(r) : null;
+    private static List<GicRegisterValue> ReadRegisters(BinaryReader r) =>
+        r.ReadList(1 << 16, static r => new GicRegisterValue(r.ReadUInt32(), r.ReadUInt32()));
 }

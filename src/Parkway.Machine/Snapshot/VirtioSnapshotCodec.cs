@@ -20,30 +20,16 @@ internal static class VirtioSnapshotCodec
     /// <summary>Most queues one device may declare (vsock has 3; a corrupt count must not allocate wildly).</summary>
     private const int MaxQueues = 64;
 
-    public static void Write(BinaryWriter w, IReadOnlyList<VirtioDeviceSnapshot> devices)
-    {
-        w.Write(devices.Count);
-        foreach (VirtioDeviceSnapshot device in devices)
+    public static void Write(BinaryWriter w, IReadOnlyList<VirtioDeviceSnapshot> devices) =>
+        w.WriteList(devices, static (w, device) =>
         {
             WriteDevice(w, device.Device);
             w.Write(device.OfferedFeatures);
             WriteTransport(w, device.Transport);
-        }
-    }
+        });
 
-    public static List<VirtioDeviceSnapshot> Read(BinaryReader r)
-    {
-        int count = MachineSnapshotCodec.Count(r, VirtioMmioSlot.Count);
-        var devices = new List<VirtioDeviceSnapshot>(count);
-        for (int i = 0; i < count; i++)
-        {
-            VirtioDeviceState device = ReadDevice(r);
-            ulong offered = r.ReadUInt64();
-            devices.Add(new VirtioDeviceSnapshot(device, offered, ReadTransport(r)));
-        }
-
-        return devices;
-    }
+    public static List<VirtioDeviceSnapshot> Read(BinaryReader r) =>
+        r.ReadList(VirtioMmioSlot.Count, static r => new VirtioDeviceSnapshot(ReadDevice(r), r.ReadUInt64(), ReadTransport(r)));
 
     /// <summary>The DeviceID of a device's state record.</summary>
     public static VirtioDeviceType KindOf(VirtioDeviceState state) => state switch
@@ -62,21 +48,21 @@ internal static class VirtioSnapshotCodec
         switch (state)
         {
             case BlockDeviceState block:
-                MachineSnapshotCodec.WriteString(w, block.Path);
+                w.WriteText(block.Path);
                 w.Write(block.ReadOnly);
-                MachineSnapshotCodec.WriteOptionalString(w, block.Serial);
+                w.WriteOptionalText(block.Serial);
                 w.Write(block.CapacitySectors);
                 break;
             case NetDeviceState net:
                 w.Write(net.Mac.Bytes);
-                MachineSnapshotCodec.WriteOptionalString(w, net.Tap);
+                w.WriteOptionalText(net.Tap);
                 break;
             case ConsoleDeviceState console:
                 w.Write(console.PendingInputBytes);
                 break;
             case VsockDeviceState vsock:
                 w.Write(vsock.GuestCid);
-                MachineSnapshotCodec.WriteString(w, vsock.SocketPath);
+                w.WriteText(vsock.SocketPath);
                 break;
             default:
                 break; // rng: nothing of its own
@@ -89,22 +75,22 @@ internal static class VirtioSnapshotCodec
         switch ((VirtioDeviceType)kind)
         {
             case VirtioDeviceType.Block:
-                return new BlockDeviceState(MachineSnapshotCodec.ReadString(r), r.ReadBoolean(), MachineSnapshotCodec.ReadOptionalString(r), r.ReadUInt64());
+                return new BlockDeviceState(r.ReadText(), r.ReadBoolean(), r.ReadOptionalText(), r.ReadUInt64());
             case VirtioDeviceType.Net:
-                byte[] mac = MachineSnapshotCodec.Bytes(r, 6);
+                byte[] mac = r.ReadBytesExactly(6);
                 string text = string.Join(':', mac.Select(static b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
                 if (!MacAddress.TryParse(text, out MacAddress address))
                 {
                     throw new SnapshotFormatException($"corrupt snapshot (Devices section: MAC address {text})");
                 }
 
-                return new NetDeviceState(address, MachineSnapshotCodec.ReadOptionalString(r));
+                return new NetDeviceState(address, r.ReadOptionalText());
             case VirtioDeviceType.Console:
                 return new ConsoleDeviceState(r.ReadInt32());
             case VirtioDeviceType.Rng:
                 return new RngDeviceState();
             case VirtioDeviceType.Vsock:
-                return new VsockDeviceState(r.ReadUInt64(), MachineSnapshotCodec.ReadString(r));
+                return new VsockDeviceState(r.ReadUInt64(), r.ReadText());
             default:
                 throw new SnapshotFormatException($"corrupt snapshot (Devices section: unknown virtio device id {kind})");
         }
@@ -119,8 +105,7 @@ internal static class VirtioSnapshotCodec
         w.Write((uint)t.Status);
         w.Write(t.InterruptStatus);
         w.Write(t.ConfigGeneration);
-        w.Write(t.Queues.Count);
-        foreach (VirtqueueState q in t.Queues)
+        w.WriteList(t.Queues, static (w, q) =>
         {
             w.Write(q.Size);
             w.Write(q.Ready);
@@ -129,7 +114,7 @@ internal static class VirtioSnapshotCodec
             w.Write(q.DeviceArea);
             w.Write(q.NextAvail);
             w.Write(q.NextUsed);
-        }
+        });
     }
 
     private static VirtioMmioState ReadTransport(BinaryReader r)
@@ -139,13 +124,8 @@ internal static class VirtioSnapshotCodec
         uint queueSel = r.ReadUInt32();
         var status = (DeviceStatus)r.ReadUInt32();
         uint interruptStatus = r.ReadUInt32(), configGeneration = r.ReadUInt32();
-        int count = MachineSnapshotCodec.Count(r, MaxQueues);
-        var queues = new VirtqueueState[count];
-        for (int i = 0; i < count; i++)
-        {
-            queues[i] = new VirtqueueState(r.ReadUInt16(), r.ReadBoolean(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt16(), r.ReadUInt16());
-        }
-
+        List<VirtqueueState> queues = r.ReadList(MaxQueues, static r =>
+            new VirtqueueState(r.ReadUInt16(), r.ReadBoolean(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt16(), r.ReadUInt16()));
         return new VirtioMmioState(deviceFeaturesSel, driverFeaturesSel, driverFeatures, queueSel, status, interruptStatus, configGeneration, queues);
     }
 }
