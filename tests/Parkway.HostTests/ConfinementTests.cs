@@ -14,13 +14,8 @@ public sealed class ConfinementScenarioFixture : IDisposable
 
     public ConfinementScenarioFixture()
     {
-        HostTool.Run("bash", Path.Combine(RepositoryRoot.Path, "scripts", "lib", "fetch-guest-assets.sh"));
-        string cache = Environment.GetEnvironmentVariable("PARKWAY_CACHE") ?? Path.Combine(RepositoryRoot.Path, ".cache");
-        File.Copy(Path.Combine(cache, "kernels", "6.12", "modules", "tun.ko"), Path.Combine(_directory, "tun.ko"));
-        foreach (string helper in new[] { "maketap", "runas" })
-        {
-            HostTool.CompileStaticArm64(helper + ".c", Path.Combine(_directory, helper));
-        }
+        ScenarioTools.AddTapTools(_directory);
+        HostTool.CompileStaticArm64("runas.c", Path.Combine(_directory, "runas"));
 
         File.WriteAllBytes(Path.Combine(_directory, "d.img"), new byte[2 << 20]);
         ToGuest = new byte[2 << 20];

@@ -16,12 +16,10 @@ public sealed class DebianScenarioFixture : IDisposable
     public DebianScenarioFixture()
     {
         HostTool.Run("bash", Path.Combine(RepositoryRoot.Path, "scripts", "lib", "build-debian-rootfs.sh"));
-        string cache = Environment.GetEnvironmentVariable("PARKWAY_CACHE") ?? Path.Combine(RepositoryRoot.Path, ".cache");
-        File.Copy(Path.Combine(cache, "kernels", "6.12", "modules", "tun.ko"), Path.Combine(_directory, "tun.ko"));
-        HostTool.CompileStaticArm64("maketap.c", Path.Combine(_directory, "maketap"));
+        ScenarioTools.AddTapTools(_directory);
         // The image goes in as a copy (the test host's initramfs): the cached one stays pristine.
         Run = ScenarioRun.Start("debian.sh", TimeSpan.FromMinutes(22),
-            [(Path.Combine(cache, "debian"), "/debian"), (_directory, "/debian-net")], HostMemoryMegabytes);
+            [(Path.Combine(ScenarioTools.Cache, "debian"), "/debian"), (_directory, "/debian-net")], HostMemoryMegabytes);
     }
 
     /// <summary>The session's results.</summary>

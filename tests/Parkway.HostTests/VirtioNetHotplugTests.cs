@@ -13,11 +13,7 @@ public sealed class VirtioNetScenarioFixture : IDisposable
 
     public VirtioNetScenarioFixture()
     {
-        // The tun module ships with the guest assets (the test host runs the same Debian kernel).
-        HostTool.Run("bash", Path.Combine(RepositoryRoot.Path, "scripts", "lib", "fetch-guest-assets.sh"));
-        string cache = Environment.GetEnvironmentVariable("PARKWAY_CACHE") ?? Path.Combine(RepositoryRoot.Path, ".cache");
-        File.Copy(Path.Combine(cache, "kernels", "6.12", "modules", "tun.ko"), Path.Combine(_directory, "tun.ko"));
-        HostTool.CompileStaticArm64("maketap.c", Path.Combine(_directory, "maketap"));
+        ScenarioTools.AddTapTools(_directory);
         File.WriteAllBytes(Path.Combine(_directory, "d.img"), new byte[2 << 20]);
         ToGuest = new byte[2 << 20];
         new Random(8).NextBytes(ToGuest);

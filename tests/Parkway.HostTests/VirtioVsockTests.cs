@@ -11,13 +11,7 @@ public sealed class VsockScenarioFixture : IDisposable
 
     public VsockScenarioFixture()
     {
-        string tools = Path.Combine(_directory, "guest-tools");
-        Directory.CreateDirectory(Path.Combine(tools, "bin"));
-        HostTool.CompileStaticArm64("vsock-guest.c", Path.Combine(tools, "bin", "vsock-guest"));
-        HostTool.Run("bash", "-c", $"cd '{tools}' && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > '{_directory}/guest-tools.cpio'");
-        Directory.Delete(tools, recursive: true);
-        HostTool.CompileStaticArm64("hybrid-connect.c", Path.Combine(_directory, "hybrid-connect"));
-        HostTool.CompileStaticArm64("unix-echo.c", Path.Combine(_directory, "unix-echo"));
+        ScenarioTools.AddVsockTools(_directory);
         Run = ScenarioRun.Start("vsock.sh", TimeSpan.FromMinutes(12), [(_directory, "/vsock")]);
     }
 
