@@ -5,6 +5,8 @@
 # console text) and parkway.netbench (64 MiB each way over virtio-net with bin/netbench, timed by
 # the receiver); boot = launch → the guest's CPU line, measured here with /proc/uptime (10 ms steps).
 # usage: sh bench-devices.sh [ROUNDS]   (default 2)
+# The host tests' scenario-lib.sh comes along as /bench/scenario-lib.sh (uptime_ms).
+. /bench/scenario-lib.sh
 ROUNDS=${1:-2}
 Q=/bench/qemu
 NET=/bench/net
@@ -19,12 +21,6 @@ MAC=52:54:00:12:34:56
 insmod $NET/tun.ko 2>/dev/null
 $NET/maketap $TAP && ifconfig $TAP $HOST_IP netmask 255.255.0.0 up || echo "bench: no tap, the network rows stay empty" >&2
 
-now_ms() {
-  local up rest
-  read -r up rest < /proc/uptime
-  echo $(( ${up%.*} * 1000 + 1${up#*.}0 - 1000 ))
-}
-
 # run NAME COMMAND...: runs a VMM to the guest's power-off, records boot ms, the guest's
 # PARKWAY-BENCH values and the host-timed guest → host transfer as "NAME <key> <value>" lines in
 # /tmp/results. The host's receiver (port 5001) listens before the VMM starts; its sender (to the
@@ -34,12 +30,12 @@ run() {
   shift
   $NET/netbench recv 5001 > /tmp/$name.host-rx 2>&1 &
   receiver=$!
-  start=$(now_ms)
+  start=$(uptime_ms)
   "$@" > /tmp/$name.out 2> /tmp/$name.err &
   pid=$!
   while kill -0 $pid 2>/dev/null; do
     if [ -z "$boot" ] && grep -q "PARKWAY-GUEST possible=" /tmp/$name.out 2>/dev/null; then
-      boot=$(( $(now_ms) - start ))
+      boot=$(( $(uptime_ms) - start ))
     fi
     if [ -z "$sender" ] && grep -q "PARKWAY-BENCH net-listening" /tmp/$name.out 2>/dev/null; then
       $NET/netbench send $GUEST_IP 5002 64 > /tmp/$name.host-tx 2>&1 &

@@ -7,24 +7,8 @@
 Q=/bench/qemu
 QEMU="env LD_LIBRARY_PATH=$Q/lib $Q/qemu-system-aarch64"
 CMD="console=ttyAMA0 quiet parkway.watch"
-
-now_ms() {
-  local up rest
-  read -r up rest < /proc/uptime
-  echo $(( ${up%.*} * 1000 + 1${up#*.}0 - 1000 ))
-}
-
-# wait_for FILE TEXT PID [TENTHS]: waits until FILE holds TEXT; fails when PID ends first.
-wait_for() {
-  local i=0 limit=${4:-6000}
-  while [ $i -lt $limit ]; do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || return 1
-    sleep 0.1
-    i=$((i + 1))
-  done
-  return 1
-}
+# The host tests' scenario-lib.sh comes along as /bench/scenario-lib.sh (uptime_ms, wait_for_line).
+. /bench/scenario-lib.sh
 
 # until_running SOCKET PID: polls query-status until the VMM says running (the poll's own cost,
 # one parkway qmp process, is the resolution).
@@ -52,7 +36,7 @@ parkway_case() {
   parkway run --kernel /guest/Image --initramfs /guest/initrd --memory $mem --acpi off --cpus boot=1,max=$max \
     --cmdline "$CMD" --qmp unix:/tmp/p1.sock > /tmp/p1.out 2> /tmp/p1.err &
   pid=$!
-  if ! wait_for /tmp/p1.out "PARKWAY-GUEST ready" $pid; then
+  if ! wait_for_line /tmp/p1.out "PARKWAY-GUEST ready" $pid 6000; then
     echo "bench: parkway $mem $max did not boot" >&2; tail -n 5 /tmp/p1.err >&2; kill $pid 2>/dev/null; return
   fi
   sleep 2
@@ -61,10 +45,10 @@ parkway_case() {
   parkway qmp --socket /tmp/p1.sock quit > /dev/null 2>&1
   wait $pid
   sizes=$(size /tmp/p.snap)
-  t0=$(now_ms)
+  t0=$(uptime_ms)
   parkway run --incoming file:/tmp/p.snap --qmp unix:/tmp/p2.sock > /tmp/p2.out 2> /tmp/p2.err &
   pid=$!
-  if until_running /tmp/p2.sock $pid; then t1=$(now_ms); else t1=; tail -n 5 /tmp/p2.err >&2; fi
+  if until_running /tmp/p2.sock $pid; then t1=$(uptime_ms); else t1=; tail -n 5 /tmp/p2.err >&2; fi
   parkway qmp --socket /tmp/p2.sock quit > /dev/null 2>&1
   wait $pid
   result "parkway $mem $max ${save:-?} $([ -n "$t1" ] && echo $((t1 - t0)) || echo ?) $sizes"
@@ -78,7 +62,7 @@ qemu_case() {
     -no-reboot -kernel /guest/Image -initrd /guest/initrd -append "$CMD maxcpus=1"
   $QEMU "$@" -serial file:/tmp/q1.out -qmp unix:/tmp/q1.sock,server=on,wait=off 2> /tmp/q1.err &
   pid=$!
-  if ! wait_for /tmp/q1.out "PARKWAY-GUEST ready" $pid; then
+  if ! wait_for_line /tmp/q1.out "PARKWAY-GUEST ready" $pid 6000; then
     echo "bench: qemu $mem $max did not boot" >&2; tail -n 5 /tmp/q1.err >&2; kill $pid 2>/dev/null; return
   fi
   sleep 2
@@ -94,10 +78,10 @@ qemu_case() {
   parkway qmp --socket /tmp/q1.sock quit > /dev/null 2>&1
   wait $pid
   sizes=$(size /tmp/q.snap)
-  t0=$(now_ms)
+  t0=$(uptime_ms)
   $QEMU "$@" -serial file:/tmp/q2.out -qmp unix:/tmp/q2.sock,server=on,wait=off -incoming "exec:cat /tmp/q.snap" 2> /tmp/q2.err &
   pid=$!
-  if until_running /tmp/q2.sock $pid; then t1=$(now_ms); else t1=; tail -n 5 /tmp/q2.err >&2; fi
+  if until_running /tmp/q2.sock $pid; then t1=$(uptime_ms); else t1=; tail -n 5 /tmp/q2.err >&2; fi
   parkway qmp --socket /tmp/q2.sock quit > /dev/null 2>&1
   wait $pid
   result "qemu $mem $max ${save:-?} $([ -n "$t1" ] && echo $((t1 - t0)) || echo ?) $sizes"

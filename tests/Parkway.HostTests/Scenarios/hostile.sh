@@ -11,7 +11,6 @@ ERR=/tmp/hostile.err
 EVENTS=/tmp/hostile-events.out
 METRICS=/tmp/hostile-metrics.jsonl
 
-q() { parkway qmp --socket $SOCK "$@"; }
 fail() { echo "HOSTILE failure $*"; }
 
 # plugged_ids: the ids query-cpus-fast lists ("/machine/peripheral/<id>"), space-separated.

@@ -7,60 +7,6 @@ SOCK=/tmp/qmp.sock
 OUT=/tmp/guest.out
 EVENTS=/tmp/events.out
 
-q() { parkway qmp --socket $SOCK "$@"; }
-
-# uptime_ms: the host's uptime in milliseconds (no fork).
-uptime_ms() {
-  local up rest
-  read -r up rest < /proc/uptime
-  # "12.05": the fraction goes through "1" + digits so a leading 0 is not read as octal.
-  echo $(( ${up%.*} * 1000 + 10 * (1${up#*.} - 100) ))
-}
-
-request() {
-  local name=$1 rc
-  shift
-  q "$@" > /tmp/req.out 2> /tmp/req.err
-  rc=$?
-  echo "STEP $name exit=$rc"
-  sed "s/^/STEP $name stderr: /" /tmp/req.err
-  sed "s/^/STEP $name stdout: /" /tmp/req.out
-}
-
-mark() { MARK=$(wc -l < $OUT); }
-
-# expect_guest STEP TEXT: waits for a guest line containing TEXT printed after the last mark.
-expect_guest() {
-  local i=0
-  while [ $i -lt 600 ]; do
-    if tail -n +"$((MARK + 1))" $OUT | grep -q "$2"; then
-      echo "STEP $1 guest-ok $2"
-      return 0
-    fi
-    kill -0 $PID 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-  done
-  echo "STEP $1 guest-timeout $2"
-  return 1
-}
-
-# expect_event STEP PATTERN: waits for the first event line matching PATTERN after the last event mark.
-expect_event() {
-  local i=0
-  while [ $i -lt 600 ]; do
-    if tail -n +"$((EVENT_MARK + 1))" $EVENTS | grep -q "$2"; then
-      echo "STEP $1 event-ok $2"
-      return 0
-    fi
-    sleep 0.1
-    i=$((i + 1))
-  done
-  echo "STEP $1 event-timeout $2"
-}
-
-event_mark() { EVENT_MARK=$(wc -l < $EVENTS); }
-
 START=$(uptime_ms)
 parkway run $GUEST_ARGS --cpus boot=1,max=4 --cmdline "console=ttyAMA0 quiet parkway.watch parkway.refuse-eject" \
   --qmp unix:$SOCK --unplug-timeout 5 --log-level info > $OUT 2> /tmp/vmm.err &
@@ -131,7 +77,6 @@ sed 's/^/STEP guest: /' $OUT
 SOCK=/tmp/qmp2.sock
 OUT=/tmp/guest2.out
 EVENTS=/tmp/events2.out
-q() { parkway qmp --socket $SOCK "$@"; }
 
 # wait_guest_ms TEXT: milliseconds until a guest line after the last mark contains TEXT (-1: never).
 wait_guest_ms() {

@@ -5,57 +5,6 @@
 SOCK=/tmp/qmp.sock
 OUT=/tmp/guest.out
 
-q() { parkway qmp --socket $SOCK "$@"; }
-
-# counts: the host-side view, as one STEP line.
-counts() {
-  echo "STEP $1 vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
-}
-
-# expect_guest STEP TEXT: waits for a guest line containing TEXT printed after the step began.
-expect_guest() {
-  local i=0
-  while [ $i -lt 600 ]; do
-    if tail -n +"$((MARK + 1))" $OUT | grep -q "$2"; then
-      echo "STEP $1 guest-ok $2"
-      return 0
-    fi
-    kill -0 $PID 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-  done
-  echo "STEP $1 guest-timeout $2"
-  return 1
-}
-
-# mark: remember where the guest output ends now.
-mark() { MARK=$(wc -l < $OUT); }
-
-# expect_event STEP TEXT: waits for an event line containing TEXT.
-expect_event() {
-  local i=0
-  while [ $i -lt 600 ]; do
-    if grep -q "$2" /tmp/events.out; then
-      echo "STEP $1 event-ok $2"
-      return 0
-    fi
-    sleep 0.1
-    i=$((i + 1))
-  done
-  echo "STEP $1 event-timeout $2"
-}
-
-# request STEP ARGS...: a QMP command; prints its exit code and its one-line error, if any.
-request() {
-  local name=$1 rc
-  shift
-  q "$@" > /tmp/req.out 2> /tmp/req.err
-  rc=$?
-  echo "STEP $name exit=$rc"
-  sed "s/^/STEP $name stderr: /" /tmp/req.err
-  sed "s/^/STEP $name stdout: /" /tmp/req.out
-}
-
 parkway run $GUEST_ARGS --cpus boot=1,max=4 --cmdline "console=ttyAMA0 quiet parkway.watch" \
   --qmp unix:$SOCK --log-level info > $OUT 2> /tmp/vmm.err &
 PID=$!

@@ -12,51 +12,9 @@
 SOCK=/tmp/qmp.sock
 OUT=/tmp/guest.out
 
-q() { parkway qmp --socket $SOCK "$@"; }
-
+# counts STEP: the lib's view plus whether the current Parkway is still the same process.
 counts() {
   echo "STEP $1 pid=$PID alive=$(kill -0 $PID 2>/dev/null && echo yes || echo no) vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
-}
-
-mark() { MARK=$(wc -l < $OUT); }
-
-# expect_guest STEP TEXT [TENTHS]: waits for a guest line containing TEXT printed after the mark.
-expect_guest() {
-  local i=0 limit=${3:-900}
-  while [ $i -lt $limit ]; do
-    if tail -n +"$((MARK + 1))" $OUT | grep -q "$2"; then
-      echo "STEP $1 guest-ok $2"
-      return 0
-    fi
-    kill -0 $PID 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-  done
-  echo "STEP $1 guest-timeout $2"
-  return 1
-}
-
-expect_event() {
-  local i=0
-  while [ $i -lt 900 ]; do
-    if grep -q "$2" /tmp/events.out; then
-      echo "STEP $1 event-ok $2"
-      return 0
-    fi
-    sleep 0.1
-    i=$((i + 1))
-  done
-  echo "STEP $1 event-timeout $2"
-}
-
-request() {
-  local name=$1 rc
-  shift
-  q "$@" > /tmp/req.out 2> /tmp/req.err
-  rc=$?
-  echo "STEP $name exit=$rc"
-  sed "s/^/STEP $name stderr: /" /tmp/req.err
-  sed "s/^/STEP $name stdout: /" /tmp/req.out
 }
 
 # The guest's date against this host's, right after the guest printed it.

@@ -24,6 +24,14 @@ count_vcpu_threads() {
   echo $n
 }
 
+# uptime_ms: the host's uptime in milliseconds (no fork).
+uptime_ms() {
+  local up rest
+  read -r up rest < /proc/uptime
+  # "12.05": the fraction goes through "1" + digits so a leading 0 is not read as octal.
+  echo $(( ${up%.*} * 1000 + 10 * (1${up#*.} - 100) ))
+}
+
 # wait_for_line FILE TEXT PID [TENTHS]: waits until FILE contains TEXT, PID dies, or the limit passes.
 wait_for_line() {
   local i=0 limit=${4:-1800}
@@ -69,4 +77,73 @@ command_case() {
   rc=$?
   echo "SCENARIO $name exit=$rc"
   report "$name"
+}
+
+# ---- Step helpers for scenarios that print "STEP <name> ..." lines. They work on the current
+# VM: $PID (its Parkway), $OUT (the guest's console output), $SOCK (its QMP socket) and $EVENTS
+# (an event listener's output, /tmp/events.out unless set); a scenario with several VMs sets
+# these anew for each.
+EVENTS=/tmp/events.out
+MARK=0
+EVENT_MARK=0
+
+# q ARGS...: a QMP command to the current VM.
+q() { parkway qmp --socket $SOCK "$@"; }
+
+# mark / event_mark: remember where the guest output / the event output ends now.
+mark() { MARK=$(wc -l < $OUT); }
+event_mark() { EVENT_MARK=$(wc -l < $EVENTS); }
+
+# counts STEP: the host-side view (vCPU descriptors and threads of $PID), as one STEP line.
+counts() {
+  echo "STEP $1 vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
+}
+
+# guest_said TEXT: a guest line after the mark holds TEXT (an extended regular expression)
+# followed by a space or the end of the line, so "enabled=0" does not match "enabled=0-1". The
+# console's carriage returns are dropped first.
+guest_said() {
+  tail -n +"$((MARK + 1))" $OUT | tr -d '\r' | grep -qE -- "$1( |\$)"
+}
+
+# expect_guest STEP TEXT [TENTHS]: waits (90 s unless told) for guest_said TEXT while $PID lives.
+expect_guest() {
+  local i=0 limit=${3:-900}
+  while [ $i -lt $limit ]; do
+    if guest_said "$2"; then
+      echo "STEP $1 guest-ok $2"
+      return 0
+    fi
+    kill -0 $PID 2>/dev/null || break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  echo "STEP $1 guest-timeout $2"
+  return 1
+}
+
+# expect_event STEP PATTERN: waits (90 s) for an event line after the event mark matching PATTERN.
+expect_event() {
+  local i=0
+  while [ $i -lt 900 ]; do
+    if tail -n +"$((EVENT_MARK + 1))" $EVENTS | grep -q -- "$2"; then
+      echo "STEP $1 event-ok $2"
+      return 0
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  echo "STEP $1 event-timeout $2"
+  return 1
+}
+
+# request STEP ARGS...: a QMP command to the current VM; its exit code and output as STEP lines.
+request() {
+  local name=$1 rc
+  shift
+  q "$@" > /tmp/req.out 2> /tmp/req.err
+  rc=$?
+  echo "STEP $name exit=$rc"
+  sed "s/^/STEP $name stderr: /" /tmp/req.err
+  sed "s/^/STEP $name stdout: /" /tmp/req.out
 }

@@ -27,14 +27,6 @@ STOP=/tmp/soak-stop
 rm -f $STOP $LAT.plug $LAT.unplug $LAT.resize-up $LAT.resize-down /tmp/soak-query.log /tmp/soak-failures
 touch $LAT.plug $LAT.unplug $LAT.resize-up $LAT.resize-down /tmp/soak-failures
 
-q() { parkway qmp --socket $SOCK "$@"; }
-
-uptime_ms() {
-  local up rest
-  read -r up rest < /proc/uptime
-  echo $(( ${up%.*} * 1000 + 10 * (1${up#*.} - 100) ))
-}
-
 fail() {
   echo "$*" >> /tmp/soak-failures
   echo "SOAK failure $*"
@@ -42,7 +34,6 @@ fail() {
 
 # wait_guest TEXT [TENTHS]: waits for a guest CPU line after the last mark whose lists end with
 # TEXT exactly (so "online=0 enabled=0" does not match "enabled=0-1").
-mark() { MARK=$(wc -l < $OUT); }
 wait_guest() {
   local i=0 limit=${2:-600}
   while [ $i -lt $limit ]; do
