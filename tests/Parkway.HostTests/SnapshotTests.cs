@@ -2,11 +2,26 @@ using System.Text.RegularExpressions;
 
 namespace Parkway.HostTests;
 
-/// <summary>Runs Scenarios/snapshot.sh once in the arm64 test host for all <see cref="SnapshotTests"/>.</summary>
-public sealed class SnapshotScenarioFixture
+/// <summary>
+/// Prepares what Scenarios/snapshot.sh needs for the NIC and vsock (the tun module, the tap maker,
+/// the vsock helpers) and runs it once in the arm64 test host for all <see cref="SnapshotTests"/>.
+/// </summary>
+public sealed class SnapshotScenarioFixture : IDisposable
 {
+    private readonly string _directory = Directory.CreateTempSubdirectory("parkway-snapshot-").FullName;
+
+    public SnapshotScenarioFixture()
+    {
+        ScenarioTools.AddTapTools(_directory);
+        ScenarioTools.AddVsockTools(_directory);
+        Host = ScenarioRun.Start("snapshot.sh", TimeSpan.FromMinutes(24), [(_directory, "/snapdev")]).Host;
+    }
+
     /// <summary>The session's output.</summary>
-    public Arm64HostResult Host { get; } = ScenarioRun.Start("snapshot.sh", TimeSpan.FromMinutes(20)).Host;
+    public Arm64HostResult Host { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>Lines "STEP &lt;name&gt; &lt;rest&gt;" of one step, without the prefix.</summary>
     public IReadOnlyList<string> Step(string name) =>
@@ -22,8 +37,8 @@ public sealed class SnapshotScenarioFixture
 
 /// <summary>
 /// Snapshot and restore of a live Debian 6.12 guest on real arm64 KVM with a mixed plugged set
-/// (slots on, on, parked, parked) and virtio devices (a disk, the virtio console as the guest's
-/// console both ways): the save carries every slot and device, the restore in a new process
+/// (slots on, on, parked, parked) and virtio devices (a disk, a NIC on a tap, vsock, the virtio
+/// console as the guest's console both ways): the save carries every slot and device, the restore in a new process
 /// rebuilds the same machine (same MPIDRs and GICR_TYPERs, threads only for plugged slots), the
 /// guest carries on (it onlines a CPU plugged after the restore and ejects one plugged before the
 /// save), a restored machine can be saved and restored again, and restores that would change the
@@ -123,8 +138,35 @@ public sealed partial class SnapshotTests : IClassFixture<SnapshotScenarioFixtur
     }
 
     [Theory]
-    [InlineData("refused-no-devices", "the snapshot's virtio devices are [Block, Console], the command line gives [none]")]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void NicAndVsock_WorkInEveryProcess_BeforeTheSaveAndAfterEachRestore(int round)
+    {
+        Assert.Equal("0", _run.Value("tap", "exit"));
+        // The guest pings the tap's address over virtio-net.
+        Assert.Equal("ok", GuestValue($"net{round}", $"guest: PARKWAY-NETLOOP {round}", "ping"));
+
+        // Guest -> host: host port 5000 reaches unix-echo at <socket>_5000; 300 000 bytes come back unchanged.
+        Assert.Contains(_run.Step($"vsock-out{round}"), static l => l.StartsWith("guest-ok", StringComparison.Ordinal));
+        Assert.Equal("0", _run.Value($"vsock-out{round}", "echo-exit"));
+        Assert.Equal("300000", GuestValue($"vsock-out{round}", "guest: PARKWAY-VSOCK guest-sent", "received"));
+        Assert.Equal("0", GuestValue($"vsock-out{round}", "guest: PARKWAY-VSOCK guest-sent", "mismatches"));
+        Assert.Equal(
+            GuestValue($"vsock-out{round}", "guest: PARKWAY-VSOCK guest-sent", "sent-fnv"),
+            GuestValue($"vsock-out{round}", "host: unix-echo", "fnv"));
+
+        // Host -> guest: CONNECT 1234 on the VMM's socket, 300 000 bytes echoed by the guest.
+        Assert.Equal("0", _run.Value($"vsock-in{round}", "exit"));
+        Assert.Equal("300000", GuestValue($"vsock-in{round}", "host: vsock-host sent", "received"));
+        Assert.Equal("0", GuestValue($"vsock-in{round}", "host: vsock-host sent", "mismatches"));
+    }
+
+    [Theory]
+    [InlineData("refused-no-devices", "the snapshot's virtio devices are [Block, Net, Console, Vsock], the command line gives [none]")]
     [InlineData("refused-disk-size", "has 32768 sectors, the saved disk (/tmp/snapdisk.img) 16384")]
+    [InlineData("refused-mac", "has MAC 52:54:00:12:34:99, the saved NIC 52:54:00:12:34:56")]
+    [InlineData("refused-cid", "vsock has guest CID 4, the saved one 3")]
     [InlineData("refused-max", "differs from the snapshot")]
     [InlineData("refused-damaged", "corrupt snapshot")]
     [InlineData("refused-truncated", "truncated snapshot")]
