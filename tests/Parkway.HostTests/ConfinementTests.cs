@@ -17,10 +17,7 @@ public sealed class ConfinementScenarioFixture : IDisposable
         ScenarioTools.AddTapTools(_directory);
         HostTool.CompileStaticArm64("runas.c", Path.Combine(_directory, "runas"));
 
-        File.WriteAllBytes(Path.Combine(_directory, "d.img"), new byte[2 << 20]);
-        ToGuest = new byte[2 << 20];
-        new Random(10).NextBytes(ToGuest);
-        File.WriteAllBytes(Path.Combine(_directory, "to-guest"), ToGuest);
+        ToGuest = ScenarioTools.AddTransferFiles(_directory, seed: 10);
         Run = ScenarioRun.Start("confinement.sh", TimeSpan.FromMinutes(12), [(_directory, "/net")]);
     }
 

@@ -33,6 +33,19 @@ internal static class ScenarioTools
         HostTool.CompileStaticArm64("unix-echo.c", Path.Combine(directory, "unix-echo"));
     }
 
+    /// <summary>
+    /// Writes what a disk-and-network scenario uses beside the tap tools: d.img (2 MiB of zeros, the
+    /// guest's disk) and to-guest (2 MiB of seeded random bytes for the host to send); returns the latter.
+    /// </summary>
+    public static byte[] AddTransferFiles(string directory, int seed)
+    {
+        File.WriteAllBytes(Path.Combine(directory, "d.img"), new byte[2 << 20]);
+        byte[] toGuest = new byte[2 << 20];
+        new Random(seed).NextBytes(toGuest);
+        File.WriteAllBytes(Path.Combine(directory, "to-guest"), toGuest);
+        return toGuest;
+    }
+
     /// <summary>The project's download cache (PARKWAY_CACHE, or .cache in the repository).</summary>
     public static string Cache =>
         Environment.GetEnvironmentVariable("PARKWAY_CACHE") ?? Path.Combine(RepositoryRoot.Path, ".cache");

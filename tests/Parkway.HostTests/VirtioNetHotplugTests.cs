@@ -14,10 +14,7 @@ public sealed class VirtioNetScenarioFixture : IDisposable
     public VirtioNetScenarioFixture()
     {
         ScenarioTools.AddTapTools(_directory);
-        File.WriteAllBytes(Path.Combine(_directory, "d.img"), new byte[2 << 20]);
-        ToGuest = new byte[2 << 20];
-        new Random(8).NextBytes(ToGuest);
-        File.WriteAllBytes(Path.Combine(_directory, "to-guest"), ToGuest);
+        ToGuest = ScenarioTools.AddTransferFiles(_directory, seed: 8);
         Run = ScenarioRun.Start("virtio-net.sh", TimeSpan.FromMinutes(12), [(_directory, "/net")]);
     }
 
