@@ -13,11 +13,10 @@ namespace Parkway.Machine.Arm64;
 /// </summary>
 public sealed partial class VgicV3
 {
-    // What a reset writes back: the distributor and line levels as recorded, and for every CPU the
-    // first slot's power-on redistributor and CPU interface, which KVM gives every vCPU alike.
-    private GicSnapshot? _powerOnDistributor;
-    private GicCpuSnapshot? _powerOnCpuTemplate;
-    private ulong[] _powerOnMpidrs = [];
+    // What a reset writes back: the distributor and line levels as recorded, and for every slot of
+    // Mpidrs the first slot's power-on redistributor and CPU interface (Recorded.Cpus[0]), which
+    // KVM gives every vCPU alike.
+    private (GicSnapshot Recorded, ulong[] Mpidrs)? _powerOn;
 
     /// <summary>
     /// Records the power-on state of the distributor and of the CPUs' interfaces and redistributors
@@ -40,10 +39,7 @@ public sealed partial class VgicV3
             throw new ArgumentException("no CPUs", nameof(mpidrs));
         }
 
-        GicSnapshot sample = Save([mpidrs[0]]);
-        _powerOnDistributor = sample with { Cpus = [] };
-        _powerOnCpuTemplate = sample.Cpus[0];
-        _powerOnMpidrs = [.. mpidrs];
+        _powerOn = (Save([mpidrs[0]]), [.. mpidrs]);
     }
 
     /// <summary>
@@ -52,9 +48,9 @@ public sealed partial class VgicV3
     /// </summary>
     public void ResetToPowerOnState()
     {
-        GicSnapshot recorded = _powerOnDistributor
+        (GicSnapshot recorded, ulong[] mpidrs) = _powerOn
             ?? throw new InvalidOperationException("the vGIC's power-on state was not recorded before the first run");
-        GicCpuSnapshot template = _powerOnCpuTemplate!;
-        Restore(recorded with { Cpus = [.. _powerOnMpidrs.Select(mpidr => template with { Mpidr = mpidr })] });
+        GicCpuSnapshot template = recorded.Cpus[0];
+        Restore(recorded with { Cpus = [.. mpidrs.Select(mpidr => template with { Mpidr = mpidr })] });
     }
 }
