@@ -83,7 +83,7 @@ wait_guest_ms() {
   local from i=0
   from=$(uptime_ms)
   while [ $i -lt 1200 ]; do
-    if tail -n +"$((MARK + 1))" $OUT | grep -q "$1"; then
+    if since_mark | grep -q "$1"; then
       echo $(( $(uptime_ms) - from ))
       return 0
     fi

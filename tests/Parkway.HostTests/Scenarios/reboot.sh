@@ -19,10 +19,10 @@ counts() {
 
 # The guest's date against this host's, right after the guest printed it.
 date_step() {
-  echo "STEP $1 host-epoch=$(date +%s) $(tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-DATE)"
-  tail -n +"$((MARK + 1))" $OUT | grep PARKWAY-RTC | head -n 2 | sed "s/^/STEP $1 /"
-  tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-PMU | sed "s/^/STEP $1 /"
-  tail -n +"$((MARK + 1))" $OUT | grep -m1 PARKWAY-STEAL | sed "s/^/STEP $1 /"
+  echo "STEP $1 host-epoch=$(date +%s) $(since_mark | grep -m1 PARKWAY-DATE)"
+  since_mark | grep PARKWAY-RTC | head -n 2 | sed "s/^/STEP $1 /"
+  since_mark | grep -m1 PARKWAY-PMU | sed "s/^/STEP $1 /"
+  since_mark | grep -m1 PARKWAY-STEAL | sed "s/^/STEP $1 /"
 }
 
 dump() {
@@ -70,7 +70,7 @@ expect_guest guest-rebooting "PARKWAY-GUEST rebooting"
 expect_event guest-reset '"RESET".*"guest-reset"'
 expect_guest reboot-ready "PARKWAY-GUEST ready"
 expect_guest reboot-online "online=0-2 enabled=0-2"
-tail -n +"$((MARK + 1))" $OUT | grep -m1 "PARKWAY-GUEST possible=" | sed 's/^/STEP reboot-cpus /'
+since_mark | grep -m1 "PARKWAY-GUEST possible=" | sed 's/^/STEP reboot-cpus /'
 date_step reboot-date
 counts after-reboot
 request cpus-after-reboot query-cpus-fast

@@ -94,6 +94,9 @@ q() { parkway qmp --socket $SOCK "$@"; }
 mark() { MARK=$(wc -l < $OUT); }
 event_mark() { EVENT_MARK=$(wc -l < $EVENTS); }
 
+# since_mark: the guest output printed after the mark.
+since_mark() { tail -n +"$((MARK + 1))" $OUT; }
+
 # counts STEP: the host-side view (vCPU descriptors and threads of $PID), as one STEP line.
 counts() {
   echo "STEP $1 vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)"
@@ -103,7 +106,7 @@ counts() {
 # followed by a space or the end of the line, so "enabled=0" does not match "enabled=0-1". The
 # console's carriage returns are dropped first.
 guest_said() {
-  tail -n +"$((MARK + 1))" $OUT | tr -d '\r' | grep -qE -- "$1( |\$)"
+  since_mark | tr -d '\r' | grep -qE -- "$1( |\$)"
 }
 
 # expect_guest STEP TEXT [TENTHS]: waits (90 s unless told) for guest_said TEXT while $PID lives.

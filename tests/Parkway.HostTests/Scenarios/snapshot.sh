@@ -40,14 +40,14 @@ use_devices() {
   mark
   echo "net $n 169.254.30.2/16 169.254.30.1" > $FIFO
   expect_guest net$n "PARKWAY-NETLOOP $n ping=[a-z]+"
-  tail -n +"$((MARK + 1))" $OUT | grep "PARKWAY-NETLOOP $n " | sed "s/^/STEP net$n guest: /"
+  since_mark | grep "PARKWAY-NETLOOP $n " | sed "s/^/STEP net$n guest: /"
   /snapdev/unix-echo ${VSOCK}_5000 > /tmp/unix-echo.out 2>&1 &
   echo_pid=$!
   sleep 0.5
   mark
   echo "vsock-out $n 5000 300000" > $FIFO
   expect_guest vsock-out$n "PARKWAY-VSOCK guest-sent"
-  tail -n +"$((MARK + 1))" $OUT | grep "PARKWAY-VSOCK guest-sent" | sed "s/^/STEP vsock-out$n guest: /"
+  since_mark | grep "PARKWAY-VSOCK guest-sent" | sed "s/^/STEP vsock-out$n guest: /"
   # unix-echo ends once it has echoed everything; if the guest never came, it is stopped here.
   while kill -0 $echo_pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
   kill $echo_pid 2>/dev/null

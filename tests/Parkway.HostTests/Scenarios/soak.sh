@@ -37,7 +37,7 @@ fail() {
 wait_guest() {
   local i=0 limit=${2:-600}
   while [ $i -lt $limit ]; do
-    if tail -n +"$((MARK + 1))" $OUT | grep -q "PARKWAY-GUEST.* $1[[:space:]]*$"; then
+    if since_mark | grep -q "PARKWAY-GUEST.* $1[[:space:]]*$"; then
       return 0
     fi
     kill -0 $PID 2>/dev/null || return 1
