@@ -32,9 +32,10 @@ public sealed class SoakScenarioFixture
 
 /// <summary>
 /// The short soak (issue 10, item 3) on a live Debian guest on real arm64 KVM: 50 plug/unplug
-/// cycles of the same slot and of changing slots, every tenth a set-vcpus resize, with two clients
-/// racing each device_add and each device_del, a client querying throughout and one killed
-/// mid-command; afterwards Parkway's descriptors, threads and vCPU fds are back where they started.
+/// cycles of the same slot and of changing slots, every tenth a set-vcpus resize, with ten clients
+/// racing each device_add and each device_del, stop/cont around some plugs and unplugs, a client
+/// querying throughout and one killed mid-command; afterwards Parkway's descriptors, threads and
+/// vCPU fds are back where they started and its own memory grew by at most 1 MiB.
 /// </summary>
 [Collection(Arm64HostCollection.Name)]
 public sealed class SoakTests : IClassFixture<SoakScenarioFixture>
@@ -59,7 +60,8 @@ public sealed class SoakTests : IClassFixture<SoakScenarioFixture>
     [Fact]
     public void RacingDeviceAdds_ExactlyOneWinsEachRound()
     {
-        // 45 device_add cycles, one in four with the second client killed mid-command.
+        // 45 device_add cycles, each raced by ten clients, one in four with the last client killed mid-command.
+        Assert.Equal("10", _run.Pairs("result ")["racers"]);
         int checkedRounds = int.Parse(_run.Pairs("result ")["racing-adds-checked"], CultureInfo.InvariantCulture);
         Assert.True(checkedRounds >= 30, Host);
         Assert.DoesNotContain(_run.Lines("failure"), static l => l.Contains("racing", StringComparison.Ordinal));
@@ -75,6 +77,27 @@ public sealed class SoakTests : IClassFixture<SoakScenarioFixture>
         Assert.True(int.Parse(threads[1], CultureInfo.InvariantCulture) <= int.Parse(threads[0], CultureInfo.InvariantCulture), Host);
         Assert.Equal("8", result["vcpu-fds"]);
         Assert.Equal("1", result["vcpu-threads"]);
+    }
+
+    [Fact]
+    public void PlugsAndUnplugsAcrossStopAndCont_Complete()
+    {
+        // Cycles ending in 5 plug while the VM is stopped (the CPU must not come online before
+        // cont), cycles ending in 7 stop and continue it during the unplug.
+        IReadOnlyDictionary<string, string> result = _run.Pairs("result ");
+        Assert.Equal("5", result["paused-plugs"]);
+        Assert.Equal("5", result["paused-unplugs"]);
+        Assert.DoesNotContain(_run.Lines("failure"), static l => l.Contains("stop", StringComparison.Ordinal) || l.Contains("cont", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ParkwaysOwnMemory_GrowsByAtMostOneMiB()
+    {
+        // RSS less the guest's RAM, each sampled right after a memory trim, after the warm-up round.
+        string[] own = _run.Pairs("result ")["own-kib"].Split("->");
+        long growth = long.Parse(own[1], CultureInfo.InvariantCulture) - long.Parse(own[0], CultureInfo.InvariantCulture);
+        Assert.True(growth <= 1024, $"own memory grew by {growth} KiB\n{Host}");
+        Assert.DoesNotContain(_run.Lines("note"), static l => l.Contains("no memory trim", StringComparison.Ordinal));
     }
 
     [Fact]

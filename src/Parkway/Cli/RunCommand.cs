@@ -168,6 +168,7 @@ internal static class RunCommand
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
         metrics?.Start(machine, () => server?.Counters, options.MetricsInterval);
+        using var trimmer = ManagedMemoryTrimmer.Start(logger);
         StartupTrace.Mark("control plane ready");
 
         // SIGINT/SIGTERM stop the machine cleanly (vCPU threads joined, console flushed).

@@ -6,15 +6,19 @@
 # A cycle plugs one CPU and unplugs it again:
 #   - odd cycles use slot 1 (the same slot over and over), even cycles slots 2..7 in turn;
 #   - every 10th cycle is a set-vcpus resize instead (1 -> 2..8 -> 1);
-#   - device_add is sent by two clients at once with the same id: exactly one may win; in one cycle
-#     of four the second client is killed at a random moment (a client gone mid-command);
-#   - device_del is sent by two clients at once: both may succeed (a repeat of a pending unplug
-#     is a retry), or the later one finds the device gone; one DEVICE_DELETED is expected.
+#   - device_add is sent by SOAK_RACERS clients (default 10) at once with the same id and slot:
+#     exactly one may win; in one cycle of four the last client is killed at a random moment (a
+#     client gone mid-command);
+#   - device_del is sent by SOAK_RACERS clients at once: any may succeed (a repeat of a pending
+#     unplug is a retry), or a later one finds the device gone; exactly one DEVICE_DELETED follows;
+#   - in cycles ending in 5 the VM is stopped before the plug (the CPU must not come online until
+#     cont), in cycles ending in 7 it is stopped right after the unplug request and continued.
 # Meanwhile a querying client asks query-hotpluggable-cpus / query-cpus-fast / query-cpus-powerstate
 # in a loop (each reply must come and be self-consistent) and a disconnecting client connects and
 # is killed mid-command. Every SOAK_SAMPLE cycles: fds, threads, vCPU fds, RSS and the managed heap.
 . /scenarios/scenario-lib.sh
 CYCLES=${SOAK_CYCLES:-50}
+RACERS=${SOAK_RACERS:-10}
 SAMPLE=${SOAK_SAMPLE:-50}
 # Stop cycling after this many minutes (0: never) and still run the end checks on what was done.
 MINUTES=${SOAK_MINUTES:-0}
@@ -24,7 +28,7 @@ EVENTS=/tmp/soak-events.out
 METRICS=/tmp/soak-metrics.jsonl
 LAT=/tmp/soak-latency
 STOP=/tmp/soak-stop
-rm -f $STOP $LAT.plug $LAT.unplug $LAT.resize-up $LAT.resize-down /tmp/soak-query.log /tmp/soak-failures
+rm -f /tmp/soak-race.* $STOP $LAT.plug $LAT.unplug $LAT.resize-up $LAT.resize-down /tmp/soak-query.log /tmp/soak-failures
 touch $LAT.plug $LAT.unplug $LAT.resize-up $LAT.resize-down /tmp/soak-failures
 
 fail() {
@@ -72,14 +76,41 @@ guest_ram_kib() {
        /^Size:/ { if ($2 >= 520192 && $2 <= 526336) { inside = 1; ram_end = end } else { inside = (start == ram_end && $2 == 2048) } }
        inside && /^Rss:/ { sum += $2 } END { print sum + 0 }' /proc/$PID/smaps
 }
+# rss_by_mapping FILE: "start rss-kib range name" for every mapping of Parkway with resident pages.
+rss_by_mapping() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { range = $1; split($1, r, "-"); start = r[1]; name = ($6 == "" ? "[anon]" : $6); next }
+       /^Rss:/ { if ($2 > 0) print start, $2, range, name }' /proc/$PID/smaps > "$1"
+}
+# rss_growth BEFORE AFTER: the mappings (by start address; a heap's end moves) whose resident size
+# changed by 64 KiB or more, largest growth first.
+rss_growth() {
+  awk 'NR == FNR { before[$1] = $2; next }
+       { delta = $2 - before[$1]; if (delta >= 64 || delta <= -64) print delta, $3, $4; delete before[$1] }
+       END { for (r in before) if (before[r] >= 64) print -before[r], r, "(gone)" }' "$1" "$2" | sort -n -r | head -n 15
+}
 # metric NAME: the last metrics line's value of "NAME" (a number).
 metric() { tail -n 1 $METRICS | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+
+trim_count() { grep -c 'memory trim' /tmp/soak-vmm.err; }
+# wait_trim: queries until Parkway's next memory trim is logged (up to 60 s). Parkway trims when a
+# check (every 10 s) finds 1 MiB allocated since the last trim; the queries make sure it does.
+wait_trim() {
+  local before i=0
+  before=$(trim_count)
+  while [ "$(trim_count)" -le "$before" ] && [ $i -lt 200 ]; do
+    q query-cpus-powerstate > /dev/null 2>&1
+    sleep 0.2
+    i=$((i + 1))
+  done
+  if [ "$(trim_count)" -gt "$before" ]; then sleep 1; else echo "SOAK note: no memory trim within 60 s"; fi
+}
 
 sample() {
   echo "SOAK sample cycle=$1 rss-kib=$(rss_kib) guest-ram-kib=$(guest_ram_kib) fds=$(fd_count) threads=$(thread_count)" \
     "vcpu-fds=$(count_vcpu_fds $PID) vcpu-threads=$(count_vcpu_threads $PID)" \
     "gc-heap-after-gc=$(metric gc_heap_after_last_gc_bytes) gc-heap=$(metric gc_heap_bytes)" \
-    "gc-committed=$(metric gc_committed_bytes) gc-gen0=$(metric gc_gen0_collections) gc-gen2=$(metric gc_gen2_collections)"
+    "gc-committed=$(metric gc_committed_bytes) gc-gen0=$(metric gc_gen0_collections) gc-gen2=$(metric gc_gen2_collections)" \
+    "trims=$(trim_count)"
 }
 
 # cpu_list K: the guest's list for CPUs 0 and K.
@@ -98,6 +129,30 @@ consistent() {
     fail "cycle $2: expected $1 plugged, query-cpus-fast $fast, query-hotpluggable-cpus $hot, powerstate $power, unplug pending $pending"
   fi
 }
+
+# race ARGS...: starts RACERS clients sending the same command at once (answers in
+# /tmp/soak-race.N, exit codes collected by race_wait); LAST_RACER is the last one's PID.
+race() {
+  local n=1
+  rm -f /tmp/soak-race.*
+  RACER_PIDS=""
+  while [ $n -le $RACERS ]; do
+    q "$@" > /tmp/soak-race.$n 2>&1 &
+    LAST_RACER=$!
+    RACER_PIDS="$RACER_PIDS $LAST_RACER"
+    n=$((n + 1))
+  done
+}
+race_wait() {
+  local p
+  RACE_CODES=""
+  for p in $RACER_PIDS; do
+    wait $p
+    RACE_CODES="$RACE_CODES $?"
+  done
+}
+race_successes() { local c n=0; for c in $RACE_CODES; do [ "$c" -eq 0 ] && n=$((n + 1)); done; echo $n; }
+race_answers() { cat /tmp/soak-race.* | tr '\n' ' ' | cut -c1-600; }
 
 # The querying client: every reply must arrive; a reply of query-hotpluggable-cpus lists all 8 slots.
 querier() {
@@ -142,7 +197,7 @@ disconnector() {
 }
 
 parkway run $GUEST_ARGS --cpus boot=1,max=8 --cmdline "console=ttyAMA0 quiet parkway.watch" \
-  --qmp unix:$SOCK --metrics $METRICS --metrics-interval 1 --log-level info > $OUT 2> /tmp/soak-vmm.err &
+  --qmp unix:$SOCK --metrics $METRICS --metrics-interval 1 --log-level debug > $OUT 2> /tmp/soak-vmm.err &
 PID=$!
 if ! wait_for_line $OUT "PARKWAY-GUEST ready" $PID 3000; then
   echo "SOAK boot failed"
@@ -155,18 +210,36 @@ parkway qmp --socket $SOCK --events 86400 query-status > $EVENTS 2>&1 &
 LISTENER=$!
 sleep 1
 
-# A warm-up plug and unplug (first use of every code path), then the baseline.
+# Warm-up: one round of every kind of request the run makes, so that the baseline comes after the
+# first use of each code path (the executable's pages are read in on first use), after the thread
+# pool has grown for RACERS clients and after the largest resize (all 8 vCPU threads at once).
 mark
-q device_add driver=host-arm-cpu id=warm socket-id=0 cluster-id=0 core-id=1 thread-id=0 > /dev/null
+race device_add driver=host-arm-cpu id=warm socket-id=0 cluster-id=0 core-id=1 thread-id=0
+race_wait
 wait_guest "online=0-1 enabled=0-1" || fail "warm-up plug"
 mark
-q device_del id=warm > /dev/null
+race device_del id=warm
+race_wait
 wait_guest "online=0 enabled=0" || fail "warm-up unplug"
 wait_deleted 1 || fail "warm-up DEVICE_DELETED"
-sleep 2
+q stop > /dev/null && q cont > /dev/null || fail "warm-up stop/cont"
+for cmd in query-hotpluggable-cpus query-cpus-fast query-cpus-powerstate; do q $cmd > /dev/null || fail "warm-up $cmd"; done
+mark
+parkway resize --socket $SOCK 8 > /dev/null 2>&1 || fail "warm-up resize to 8"
+wait_guest "online=0-7 enabled=0-7" 1200 || fail "warm-up: guest did not online 0-7"
+mark
+parkway resize --socket $SOCK 1 > /dev/null 2>&1 || fail "warm-up resize to 1"
+wait_guest "online=0 enabled=0" 1200 || fail "warm-up: guest did not offline back to 0"
+wait_deleted 8 || fail "warm-up resize DEVICE_DELETED"
+# The two samples compared (here and at the end) are taken right after a memory trim (Parkway hands
+# the collector's spare memory back after busy control-plane work, docs/reliability.md), so both
+# are the floor of the collector's sawtooth, not a random point on it.
+wait_trim
 BASE_FDS=$(fd_count)
 BASE_THREADS=$(thread_count)
 BASE_RSS=$(rss_kib)
+BASE_OWN=$(( BASE_RSS - $(guest_ram_kib) ))
+rss_by_mapping /tmp/soak-maps.start
 sample 0
 
 querier &
@@ -174,8 +247,10 @@ QUERIER=$!
 disconnector &
 DISCONNECTOR=$!
 
-DELETES=1
+DELETES=8
 WINS_CHECKED=0
+PAUSED_PLUGS=0
+PAUSED_UNPLUGS=0
 START=$(uptime_ms)
 i=1
 while [ $i -le $CYCLES ]; do
@@ -208,43 +283,52 @@ while [ $i -le $CYCLES ]; do
     args="driver=host-arm-cpu id=$id socket-id=0 cluster-id=0 core-id=$k thread-id=0"
     mark
     t0=$(uptime_ms)
-    # Two plugging clients race with the same request.
-    q device_add $args > /tmp/soak-add1.out 2>&1 &
-    A1=$!
-    q device_add $args > /tmp/soak-add2.out 2>&1 &
-    A2=$!
+    paused=0
+    if [ $((i % 10)) -eq 5 ]; then
+      q stop > /dev/null || fail "cycle $i: stop refused"
+      paused=1
+    fi
+    # RACERS plugging clients race with the same request.
+    race device_add $args
     killed=0
     if [ $((i % 4)) -eq 3 ]; then
       sleep 0.0$((RANDOM % 10))
-      kill -9 $A2 2>/dev/null && killed=1
+      kill -9 $LAST_RACER 2>/dev/null && killed=1
     fi
-    wait $A1; r1=$?
-    wait $A2; r2=$?
-    wins=0
-    [ $r1 -eq 0 ] && wins=$((wins + 1))
-    [ $r2 -eq 0 ] && wins=$((wins + 1))
+    race_wait
+    wins=$(race_successes)
     if [ $killed -eq 0 ]; then
       WINS_CHECKED=$((WINS_CHECKED + 1))
-      [ $wins -eq 1 ] || fail "cycle $i: $wins of 2 racing device_add won: $(cat /tmp/soak-add1.out /tmp/soak-add2.out)"
-    elif [ $wins -gt 1 ]; then
-      fail "cycle $i: both racing device_add won"
+      [ "$wins" -eq 1 ] || fail "cycle $i: $wins of $RACERS racing device_add won: $(race_answers)"
+    elif [ "$wins" -gt 1 ]; then
+      fail "cycle $i: $wins racing device_add won (one killed)"
+    fi
+    if [ $paused -eq 1 ]; then
+      # Stopped: the plug is accepted but no vCPU runs, so the guest cannot bring the CPU up.
+      sleep 1
+      q query-status | tr -d ' \n' | grep -q '"running":false' || fail "cycle $i: not paused after stop"
+      since_mark | grep -q "PARKWAY-GUEST online=$(cpu_list $k) " && fail "cycle $i: CPU $k came online while the VM was stopped"
+      q cont > /dev/null || fail "cycle $i: cont refused"
+      PAUSED_PLUGS=$((PAUSED_PLUGS + 1))
     fi
     wait_guest "online=$(cpu_list $k) enabled=$(cpu_list $k)" || fail "cycle $i: guest did not online CPU $k"
-    echo $(( $(uptime_ms) - t0 )) >> $LAT.plug
+    [ $paused -eq 0 ] && echo $(( $(uptime_ms) - t0 )) >> $LAT.plug
     consistent 2 $i
-    # Two unplugging clients race; one DEVICE_DELETED must follow.
+    # RACERS unplugging clients race; one DEVICE_DELETED must follow.
     mark
     t0=$(uptime_ms)
-    q device_del id=$id > /tmp/soak-del1.out 2>&1 &
-    D1=$!
-    q device_del id=$id > /tmp/soak-del2.out 2>&1 &
-    D2=$!
-    wait $D1; r1=$?
-    wait $D2; r2=$?
-    if [ $r1 -ne 0 ] && [ $r2 -ne 0 ]; then
-      fail "cycle $i: both device_del failed: $(cat /tmp/soak-del1.out /tmp/soak-del2.out)"
+    race device_del id=$id
+    paused=0
+    if [ $((i % 10)) -eq 7 ]; then
+      q stop > /dev/null || fail "cycle $i: stop refused"
+      sleep 0.5
+      q cont > /dev/null || fail "cycle $i: cont refused"
+      paused=1
+      PAUSED_UNPLUGS=$((PAUSED_UNPLUGS + 1))
     fi
-    for f in /tmp/soak-del1.out /tmp/soak-del2.out; do
+    race_wait
+    [ "$(race_successes)" -ge 1 ] || fail "cycle $i: every racing device_del failed: $(race_answers)"
+    for f in /tmp/soak-race.*; do
       if grep -q "parkway: qmp:" $f && ! grep -q "DeviceNotFound" $f; then
         fail "cycle $i: device_del answered $(cat $f)"
       fi
@@ -252,7 +336,7 @@ while [ $i -le $CYCLES ]; do
     DELETES=$((DELETES + 1))
     wait_deleted $DELETES || fail "cycle $i: DEVICE_DELETED $DELETES not delivered"
     wait_guest "online=0 enabled=0" || fail "cycle $i: guest did not offline CPU $k"
-    echo $(( $(uptime_ms) - t0 )) >> $LAT.unplug
+    [ $paused -eq 0 ] && echo $(( $(uptime_ms) - t0 )) >> $LAT.unplug
   fi
   [ $((i % SAMPLE)) -eq 0 ] && sample $i
   [ $((i % 100)) -eq 0 ] && consistent 1 $i
@@ -265,14 +349,17 @@ touch $STOP
 wait $QUERIER
 wait $DISCONNECTOR
 consistent 1 end
-sleep 2
 # Thread-pool threads retire after a while without work: give them up to 60 s.
 j=0
 while [ "$(thread_count)" -gt "$BASE_THREADS" ] && [ $j -lt 60 ]; do sleep 1; j=$((j + 1)); done
+wait_trim
 sample end
 END_FDS=$(fd_count)
 END_THREADS=$(thread_count)
 END_RSS=$(rss_kib)
+END_OWN=$(( END_RSS - $(guest_ram_kib) ))
+rss_by_mapping /tmp/soak-maps.end
+rss_growth /tmp/soak-maps.start /tmp/soak-maps.end | sed 's/^/SOAK rss-growth-kib: /'
 END_VCPU_FDS=$(count_vcpu_fds $PID)
 END_VCPU_THREADS=$(count_vcpu_threads $PID)
 DELIVERED=$(deleted_count)
@@ -280,6 +367,8 @@ DELIVERED=$(deleted_count)
 [ "$END_THREADS" -le "$BASE_THREADS" ] || fail "threads $BASE_THREADS -> $END_THREADS"
 [ "$END_VCPU_FDS" -eq 8 ] || fail "vCPU fds $END_VCPU_FDS, expected 8"
 [ "$END_VCPU_THREADS" -eq 1 ] || fail "vCPU threads $END_VCPU_THREADS, expected 1"
+# Parkway's own memory (RSS less the guest's RAM, which grows as the guest touches new huge pages).
+[ $(( END_OWN - BASE_OWN )) -le "${SOAK_OWN_GROWTH_LIMIT_KIB:-1024}" ] || fail "Parkway's own memory grew by $(( END_OWN - BASE_OWN )) KiB ($BASE_OWN -> $END_OWN KiB)"
 [ "$DELIVERED" -eq "$DELETES" ] || fail "DEVICE_DELETED delivered $DELIVERED, expected $DELETES"
 read -r QN QOK QBAD < /tmp/soak-querier.result
 [ "$QBAD" -eq 0 ] || fail "querier: $QBAD of $QN queries unanswered or inconsistent"
@@ -289,9 +378,10 @@ read -r DN < /tmp/soak-disconnector.result
 percentile() { sort -n "$1" | awk -v p="$2" '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } r = int((p * NR + 99) / 100); if (r < 1) r = 1; print a[r] }'; }
 
 echo "SOAK result cycles=$DONE failures=$(wc -l < /tmp/soak-failures) elapsed-ms=$ELAPSED" \
-  "fds=$BASE_FDS->$END_FDS threads=$BASE_THREADS->$END_THREADS rss-kib=$BASE_RSS->$END_RSS" \
+  "fds=$BASE_FDS->$END_FDS threads=$BASE_THREADS->$END_THREADS rss-kib=$BASE_RSS->$END_RSS own-kib=$BASE_OWN->$END_OWN" \
   "vcpu-fds=$END_VCPU_FDS vcpu-threads=$END_VCPU_THREADS device-deleted=$DELIVERED/$DELETES" \
-  "racing-adds-checked=$WINS_CHECKED queries=$QOK/$QN disconnects=$DN"
+  "racers=$RACERS racing-adds-checked=$WINS_CHECKED paused-plugs=$PAUSED_PLUGS paused-unplugs=$PAUSED_UNPLUGS" \
+  "queries=$QOK/$QN disconnects=$DN"
 for kind in plug unplug resize-up resize-down; do
   echo "SOAK latency $kind-ms samples=$(wc -l < $LAT.$kind) p50=$(percentile $LAT.$kind 50) p90=$(percentile $LAT.$kind 90) p99=$(percentile $LAT.$kind 99) max=$(percentile $LAT.$kind 100)"
 done
@@ -303,7 +393,8 @@ echo "SOAK exit code=$?"
 kill $LISTENER 2>/dev/null
 grep -v "^PARKWAY-GUEST online=" $OUT | sed 's/^/SOAK guest: /' | tail -n 20
 grep -c . /tmp/soak-vmm.err | sed 's/^/SOAK vmm-stderr-lines: /'
-grep -v '^parkway: info: ' /tmp/soak-vmm.err | head -n 40 | sed 's/^/SOAK vmm-stderr: /'
-tail -n 15 /tmp/soak-vmm.err | sed 's/^/SOAK vmm-stderr-tail: /'
+grep -v -E '^parkway: (info|debug): ' /tmp/soak-vmm.err | head -n 40 | sed 's/^/SOAK vmm-stderr: /'
+grep 'memory trim' /tmp/soak-vmm.err | tail -n 3 | sed 's/^/SOAK trim: /'
+grep -v '^parkway: debug: ' /tmp/soak-vmm.err | tail -n 15 | sed 's/^/SOAK vmm-stderr-tail: /'
 # Was anything killed for lack of memory in the test host?
 dmesg | grep -i -E "out of memory|killed process|oom" | head -n 5 | sed 's/^/SOAK dmesg: /'
