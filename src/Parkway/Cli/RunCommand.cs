@@ -168,7 +168,9 @@ internal static class RunCommand
         using var control = new QmpMachine(machine);
         using QmpServer? server = config.QmpSocketPath is { } socket ? StartQmp(socket, control, logger) : null;
         metrics?.Start(machine, () => server?.Counters, options.MetricsInterval);
-        using var trimmer = ManagedMemoryTrimmer.Start(logger);
+        // QMP clients are what allocates once the guest runs; without a monitor there is nothing to
+        // trim, and no timer thread is started for it.
+        using ManagedMemoryTrimmer? trimmer = server is null ? null : ManagedMemoryTrimmer.Start(logger);
         StartupTrace.Mark("control plane ready");
 
         // SIGINT/SIGTERM stop the machine cleanly (vCPU threads joined, console flushed).

@@ -11,7 +11,8 @@ namespace Parkway.Control;
 /// aggressive collection (compacting, and decommitting what is free) when at least
 /// <see cref="AllocationThresholdBytes"/> were allocated since the last one. A VM nobody talks to
 /// allocates less than that and is never interrupted; a busy control plane pays one full collection
-/// of a heap of a few MiB per interval.
+/// of a heap of a few MiB per interval. Started only with <c>--qmp</c>: the monitor's clients are
+/// what allocates once the guest runs.
 /// </summary>
 internal sealed partial class ManagedMemoryTrimmer : IDisposable
 {
