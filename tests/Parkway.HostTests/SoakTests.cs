@@ -10,7 +10,7 @@ public sealed class SoakScenarioFixture
 
     /// <summary>The session's output.</summary>
     public Arm64HostResult Host { get; } = Arm64Host.Run(
-        $"SOAK_CYCLES={Cycles} SOAK_SAMPLE=25 sh /scenarios/soak.sh",
+        $"SOAK_CYCLES={Cycles} SOAK_SAMPLE=25 SOAK_CHECKPOINT=25 sh /scenarios/soak.sh",
         add: [(Path.Combine(AppContext.BaseDirectory, "Scenarios"), "/scenarios")],
         timeout: TimeSpan.FromMinutes(20));
 
@@ -77,6 +77,8 @@ public sealed class SoakTests : IClassFixture<SoakScenarioFixture>
         Assert.True(int.Parse(threads[1], CultureInfo.InvariantCulture) <= int.Parse(threads[0], CultureInfo.InvariantCulture), Host);
         Assert.Equal("8", result["vcpu-fds"]);
         Assert.Equal("1", result["vcpu-threads"]);
+        // The same checks (and the QMP views) between cycles 25 and 26 and after cycle 50.
+        Assert.Equal("2", result["checkpoints"]);
     }
 
     [Fact]

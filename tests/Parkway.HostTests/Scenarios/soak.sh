@@ -19,6 +19,8 @@
 . /scenarios/scenario-lib.sh
 CYCLES=${SOAK_CYCLES:-50}
 RACERS=${SOAK_RACERS:-10}
+# Every CHECKPOINT cycles: the QMP views, vCPU fds and threads and the descriptors are checked.
+CHECKPOINT=${SOAK_CHECKPOINT:-100}
 SAMPLE=${SOAK_SAMPLE:-50}
 # Stop cycling after this many minutes (0: never) and still run the end checks on what was done.
 MINUTES=${SOAK_MINUTES:-0}
@@ -154,6 +156,23 @@ race_wait() {
 race_successes() { local c n=0; for c in $RACE_CODES; do [ "$c" -eq 0 ] && n=$((n + 1)); done; echo $n; }
 race_answers() { cat /tmp/soak-race.* | tr '\n' ' ' | cut -c1-600; }
 
+# checkpoint CYCLE (every CHECKPOINT cycles, between cycles: only CPU 0 plugged): the three QMP views
+# agree with no unplug pending, every vCPU fd is still held, one vCPU thread runs, and the
+# descriptors are the baseline's plus at most the two background clients' connections.
+checkpoint() {
+  local fds j=0
+  # A resize down (every tenth cycle) is done when the guest says so; its DEVICE_DELETED events and
+  # the parking of the vCPU threads may still be on their way.
+  wait_deleted $DELETES || fail "cycle $1: DEVICE_DELETED $DELETES not delivered"
+  while [ "$(count_vcpu_threads $PID)" -gt 1 ] && [ $j -lt 50 ]; do sleep 0.1; j=$((j + 1)); done
+  consistent 1 $1
+  [ "$(count_vcpu_fds $PID)" -eq 8 ] || fail "cycle $1: $(count_vcpu_fds $PID) vCPU fds, expected 8"
+  [ "$(count_vcpu_threads $PID)" -eq 1 ] || fail "cycle $1: $(count_vcpu_threads $PID) vCPU threads, expected 1"
+  fds=$(fd_count)
+  [ "$fds" -le $((BASE_FDS + 2)) ] || fail "cycle $1: $fds descriptors, baseline $BASE_FDS"
+  CHECKPOINTS=$((CHECKPOINTS + 1))
+}
+
 # The querying client: every reply must arrive; a reply of query-hotpluggable-cpus lists all 8 slots.
 querier() {
   local n=0 ok=0 bad=0 cmd out
@@ -251,6 +270,7 @@ DELETES=8
 WINS_CHECKED=0
 PAUSED_PLUGS=0
 PAUSED_UNPLUGS=0
+CHECKPOINTS=0
 START=$(uptime_ms)
 i=1
 while [ $i -le $CYCLES ]; do
@@ -339,7 +359,7 @@ while [ $i -le $CYCLES ]; do
     [ $paused -eq 0 ] && echo $(( $(uptime_ms) - t0 )) >> $LAT.unplug
   fi
   [ $((i % SAMPLE)) -eq 0 ] && sample $i
-  [ $((i % 100)) -eq 0 ] && consistent 1 $i
+  [ $((i % CHECKPOINT)) -eq 0 ] && checkpoint $i
   i=$((i + 1))
 done
 DONE=$((i - 1))
@@ -380,7 +400,7 @@ percentile() { sort -n "$1" | awk -v p="$2" '{ a[NR] = $1 } END { if (NR == 0) {
 echo "SOAK result cycles=$DONE failures=$(wc -l < /tmp/soak-failures) elapsed-ms=$ELAPSED" \
   "fds=$BASE_FDS->$END_FDS threads=$BASE_THREADS->$END_THREADS rss-kib=$BASE_RSS->$END_RSS own-kib=$BASE_OWN->$END_OWN" \
   "vcpu-fds=$END_VCPU_FDS vcpu-threads=$END_VCPU_THREADS device-deleted=$DELIVERED/$DELETES" \
-  "racers=$RACERS racing-adds-checked=$WINS_CHECKED paused-plugs=$PAUSED_PLUGS paused-unplugs=$PAUSED_UNPLUGS" \
+  "racers=$RACERS racing-adds-checked=$WINS_CHECKED paused-plugs=$PAUSED_PLUGS paused-unplugs=$PAUSED_UNPLUGS checkpoints=$CHECKPOINTS" \
   "queries=$QOK/$QN disconnects=$DN"
 for kind in plug unplug resize-up resize-down; do
   echo "SOAK latency $kind-ms samples=$(wc -l < $LAT.$kind) p50=$(percentile $LAT.$kind 50) p90=$(percentile $LAT.$kind 90) p99=$(percentile $LAT.$kind 99) max=$(percentile $LAT.$kind 100)"
