@@ -414,6 +414,8 @@ kill $LISTENER 2>/dev/null
 grep -v "^PARKWAY-GUEST online=" $OUT | sed 's/^/SOAK guest: /' | tail -n 20
 grep -c . /tmp/soak-vmm.err | sed 's/^/SOAK vmm-stderr-lines: /'
 grep -v -E '^parkway: (info|debug): ' /tmp/soak-vmm.err | head -n 40 | sed 's/^/SOAK vmm-stderr: /'
+sed -n 's/.*memory trim .* paused \([0-9.]*\) ms.*/\1/p' /tmp/soak-vmm.err > $LAT.trim-pause
+echo "SOAK trims count=$(wc -l < $LAT.trim-pause) pause-ms p50=$(percentile $LAT.trim-pause 50) p90=$(percentile $LAT.trim-pause 90) p99=$(percentile $LAT.trim-pause 99) max=$(percentile $LAT.trim-pause 100)"
 grep 'memory trim' /tmp/soak-vmm.err | tail -n 3 | sed 's/^/SOAK trim: /'
 grep -v '^parkway: debug: ' /tmp/soak-vmm.err | tail -n 15 | sed 's/^/SOAK vmm-stderr-tail: /'
 # Was anything killed for lack of memory in the test host?
