@@ -369,17 +369,19 @@ touch $STOP
 wait $QUERIER
 wait $DISCONNECTOR
 consistent 1 end
-# Thread-pool threads retire after a while without work: give them up to 60 s.
-j=0
-while [ "$(thread_count)" -gt "$BASE_THREADS" ] && [ $j -lt 60 ]; do sleep 1; j=$((j + 1)); done
+# Memory right after a trim, like the baseline (the queries that bring the trim about may start
+# thread-pool threads, so threads are counted after they have had time to retire).
 wait_trim
-sample end
-END_FDS=$(fd_count)
-END_THREADS=$(thread_count)
 END_RSS=$(rss_kib)
 END_OWN=$(( END_RSS - $(guest_ram_kib) ))
 rss_by_mapping /tmp/soak-maps.end
 rss_growth /tmp/soak-maps.start /tmp/soak-maps.end | sed 's/^/SOAK rss-growth-kib: /'
+# Thread-pool threads retire after a while without work: give them up to 60 s.
+j=0
+while [ "$(thread_count)" -gt "$BASE_THREADS" ] && [ $j -lt 60 ]; do sleep 1; j=$((j + 1)); done
+sample end
+END_FDS=$(fd_count)
+END_THREADS=$(thread_count)
 END_VCPU_FDS=$(count_vcpu_fds $PID)
 END_VCPU_THREADS=$(count_vcpu_threads $PID)
 DELIVERED=$(deleted_count)
