@@ -115,6 +115,15 @@ sample() {
     "trims=$(trim_count)"
 }
 
+# resize_to N WHERE: set-vcpus to N, then waits (after the last mark) until the guest has CPUs
+# 0..N-1 online and enabled; WHERE starts the failure messages.
+resize_to() {
+  local cpus=0
+  [ "$1" -gt 1 ] && cpus="0-$(($1 - 1))"
+  parkway resize --socket $SOCK $1 > /tmp/soak-req.out 2>&1 || fail "$2: resize to $1: $(cat /tmp/soak-req.out)"
+  wait_guest "online=$cpus enabled=$cpus" 1200 || fail "$2: guest did not reach online=$cpus"
+}
+
 # cpu_list K: the guest's list for CPUs 0 and K.
 cpu_list() { if [ "$1" -eq 1 ]; then echo "0-1"; else echo "0,$1"; fi; }
 
@@ -240,16 +249,16 @@ mark
 race device_del id=warm
 race_wait
 wait_guest "online=0 enabled=0" || fail "warm-up unplug"
-wait_deleted 1 || fail "warm-up DEVICE_DELETED"
+DELETES=1
+wait_deleted $DELETES || fail "warm-up DEVICE_DELETED"
 q stop > /dev/null && q cont > /dev/null || fail "warm-up stop/cont"
 for cmd in query-hotpluggable-cpus query-cpus-fast query-cpus-powerstate; do q $cmd > /dev/null || fail "warm-up $cmd"; done
 mark
-parkway resize --socket $SOCK 8 > /dev/null 2>&1 || fail "warm-up resize to 8"
-wait_guest "online=0-7 enabled=0-7" 1200 || fail "warm-up: guest did not online 0-7"
+resize_to 8 warm-up
 mark
-parkway resize --socket $SOCK 1 > /dev/null 2>&1 || fail "warm-up resize to 1"
-wait_guest "online=0 enabled=0" 1200 || fail "warm-up: guest did not offline back to 0"
-wait_deleted 8 || fail "warm-up resize DEVICE_DELETED"
+resize_to 1 warm-up
+DELETES=$((DELETES + 7))
+wait_deleted $DELETES || fail "warm-up resize DEVICE_DELETED"
 # The two samples compared (here and at the end) are taken right after a memory trim (Parkway hands
 # the collector's spare memory back after busy control-plane work, docs/reliability.md), so both
 # are the floor of the collector's sawtooth, not a random point on it.
@@ -266,7 +275,6 @@ QUERIER=$!
 disconnector &
 DISCONNECTOR=$!
 
-DELETES=8
 WINS_CHECKED=0
 PAUSED_PLUGS=0
 PAUSED_UNPLUGS=0
@@ -287,14 +295,12 @@ while [ $i -le $CYCLES ]; do
     n=$((2 + (i / 10) % 7))
     mark
     t0=$(uptime_ms)
-    parkway resize --socket $SOCK $n > /tmp/soak-req.out 2>&1 || fail "cycle $i: resize to $n: $(cat /tmp/soak-req.out)"
-    wait_guest "online=0-$((n - 1)) enabled=0-$((n - 1))" 1200 || fail "cycle $i: guest did not online 0-$((n - 1))"
+    resize_to $n "cycle $i"
     echo $(( $(uptime_ms) - t0 )) >> $LAT.resize-up
     consistent $n $i
     mark
     t0=$(uptime_ms)
-    parkway resize --socket $SOCK 1 > /tmp/soak-req.out 2>&1 || fail "cycle $i: resize to 1: $(cat /tmp/soak-req.out)"
-    wait_guest "online=0 enabled=0" 1200 || fail "cycle $i: guest did not offline back to 0"
+    resize_to 1 "cycle $i"
     echo $(( $(uptime_ms) - t0 )) >> $LAT.resize-down
     DELETES=$((DELETES + n - 1))
   else
